@@ -1,0 +1,83 @@
+"""Typed errors of docscan and their exit codes.
+
+Library code raises these; only :mod:`docscan.cli` turns them into a one-line
+message and an exit code. The codes are documented in the README.
+"""
+from __future__ import annotations
+
+# Exit codes (also listed in README.md, "Exit codes").
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_USAGE = 2  # click's own code for bad options
+EXIT_INPUT = 3  # file missing or unreadable
+EXIT_NOT_PDF = 4  # not a PDF, empty, corrupt
+EXIT_ENCRYPTED = 5  # password needed or wrong
+EXIT_NO_TEXT = 6  # no text layer and OCR not possible
+EXIT_MODEL = 7  # model missing, incompatible or unsafe
+EXIT_CORPUS = 8  # corpus or input JSONL invalid
+EXIT_PARTIAL = 9  # batch finished but some documents failed
+EXIT_DATABASE = 10  # results database problem
+
+
+class DocscanError(Exception):
+    """Base class: ``str(err)`` is a complete, one-line, user-facing message."""
+
+    exit_code = EXIT_UNEXPECTED
+
+
+class InputFileError(DocscanError):
+    """The input file does not exist or cannot be read."""
+
+    exit_code = EXIT_INPUT
+
+
+class NotAPDFError(DocscanError):
+    """The file is not a PDF, or it is empty."""
+
+    exit_code = EXIT_NOT_PDF
+
+
+class CorruptPDFError(DocscanError):
+    """The file claims to be a PDF but cannot be parsed, even after repair."""
+
+    exit_code = EXIT_NOT_PDF
+
+
+class EncryptedPDFError(DocscanError):
+    """The PDF needs a password, or the given password is wrong."""
+
+    exit_code = EXIT_ENCRYPTED
+
+
+class NoTextError(DocscanError):
+    """The PDF has no text layer and OCR is not possible or not allowed."""
+
+    exit_code = EXIT_NO_TEXT
+
+
+class ModelError(DocscanError):
+    """A model directory is missing, incomplete, incompatible or unsafe."""
+
+    exit_code = EXIT_MODEL
+
+
+class CorpusError(DocscanError):
+    """A corpus or passages file is invalid; ``problems`` lists every finding."""
+
+    exit_code = EXIT_CORPUS
+
+    def __init__(self, message: str, problems: list | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+
+class DatabaseError(DocscanError):
+    """The results database cannot be used (e.g. written by a newer docscan)."""
+
+    exit_code = EXIT_DATABASE
+
+
+class BatchFailures(DocscanError):
+    """A batch completed, but some documents failed."""
+
+    exit_code = EXIT_PARTIAL
