@@ -21,6 +21,9 @@ _DROP = dict.fromkeys(
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2212": "-"})
 
 
+_PUA = re.compile("[\ue000-\uf8ff]")
+
+
 def normalize(text: str) -> str:
     """Normalise extracted text without harming Dutch diacritics.
 
@@ -31,13 +34,15 @@ def normalize(text: str) -> str:
     """
     if not text:
         return ""
-    text = _CID.sub("", text)
-    for pua, bullet in _PUA_BULLETS.items():
-        if pua in text:
-            text = text.replace(pua, bullet)
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_DROP)
-    if any("\ue000" <= ch <= "\uf8ff" for ch in text):
-        text = "".join(ch for ch in text if not "\ue000" <= ch <= "\uf8ff")
+    if "(cid:" in text:
+        text = _CID.sub("", text)
+    if not text.isascii():
+        for pua, bullet in _PUA_BULLETS.items():
+            if pua in text:
+                text = text.replace(pua, bullet)
+        text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+        text = _PUA.sub("", text)
+    text = text.translate(_DROP)
     return _SPACES.sub(" ", text).strip()
 
 

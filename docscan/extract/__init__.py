@@ -12,7 +12,7 @@ import hashlib
 import os
 from typing import Callable
 
-from ..errors import NoTextError
+from ..errors import CorruptPDFError, NoTextError
 from ..types import Document
 from . import layout
 from .ocr import INSTALL_HINT, ocr_page, tesseract_status
@@ -73,14 +73,17 @@ def extract(
     tables: dict[int, list] = {}
     ocr_pages: list[int] = []
     scans_without_ocr: list[int] = []
-    ocr_exe, ocr_problem = (None, "") if ocr == "never" else tesseract_status()
+    ocr_problem = ""
     try:
         reader = PdfiumReader(pdf)
         total = len(reader)
+        if total == 0:
+            raise CorruptPDFError(f"{path}: the PDF has no readable pages; it is damaged, get an intact copy")
         for i in range(total):
             p = reader.read(i)
             wants_ocr = ocr == "always" or (ocr == "auto" and _is_scan(p))
             if wants_ocr:
+                ocr_exe, ocr_problem = tesseract_status()  # looked up once, on the first scanned page
                 if ocr_exe:
                     try:
                         p.segments = ocr_page(pdf, i)
@@ -105,9 +108,9 @@ def extract(
         if repaired:
             os.unlink(repaired)
 
-    drop = layout.running_lines(pages)
-    flow = layout.merge_page_flows(pages, drop, tables)
     size, bold = layout.body_style(pages)
+    drop = layout.running_lines(pages, size)
+    flow = layout.merge_page_flows(pages, drop, tables)
     passages = layout.build_passages(flow, size, body_bold=bold, max_words=max_words, target_words=target_words)
     if scans_without_ocr:
         reason = "OCR is switched off (--ocr never)" if ocr == "never" else f"{ocr_problem}; {INSTALL_HINT}"

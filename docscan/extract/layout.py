@@ -22,7 +22,7 @@ from statistics import median
 
 from ..text import join_hyphenated, split_sentences, word_count
 from ..types import Passage
-from .pages import PageText, Segment
+from .pages import SPLIT_GAP, PageText, Segment
 
 # ---------------------------------------------------------------- 1. fragments
 
@@ -38,7 +38,7 @@ def merge_fragments(segs: list[Segment]) -> list[Segment]:
             )
             gap = s.x0 - p.x1
             unit = max(p.size, s.size, 4.0)
-            if same_line and -0.5 * unit < gap < 1.0 * unit and not _is_bullet(s.text):
+            if same_line and -0.5 * unit < gap < SPLIT_GAP * unit and not _is_bullet(s.text):
                 if p.space_after is None:
                     sep = "" if gap < 0.15 * unit or p.text.endswith(("-", "/")) else " "
                 else:  # the text layer knows where words end
@@ -72,13 +72,15 @@ def _edge_key(s: Segment) -> str:
     return _DIGITS.sub("#", s.text.lower()).strip()
 
 
-def running_lines(pages: list[PageText]) -> set[tuple[int, int]]:
+def running_lines(pages: list[PageText], body: float | None = None) -> set[tuple[int, int]]:
     """Return ``(page_number, segment_index)`` of headers, footers and page numbers.
 
     A line in the top or bottom zone is running when the same text (digits
     masked, so "Pagina 3 van 20" matches "Pagina 4 van 20") occurs in the
     same zone on at least 40% of the pages with text, and at least twice.
     Lone page numbers in those zones go too once the document has two pages.
+    Text larger than running text (``body`` size) only counts when it repeats
+    verbatim: "Hoofdstuk 3" on top of a page is a heading, not a header.
     """
     text_pages = [p for p in pages if p.segments]
     n = len(text_pages)
@@ -96,7 +98,8 @@ def running_lines(pages: list[PageText]) -> set[tuple[int, int]]:
                 zone = "bottom"
             else:
                 continue
-            key = (zone, _edge_key(s))
+            big = body is not None and s.size > body * 1.1
+            key = (zone, s.text.lower() if big else _edge_key(s))
             candidates.append((p.number, i, key))
             if key not in seen:
                 seen.add(key)
@@ -120,76 +123,99 @@ class Item:
     rows: list[list[str]] | None = None
 
 
-def find_gutter(segs: list[Segment], width: float) -> tuple[float, float] | None:
-    """Find a vertical gap that splits the page into two columns, or None."""
+def find_gutters(segs: list[Segment]) -> list[tuple[float, float]]:
+    """Find vertical gaps that split the page into columns (two, three or more).
+
+    A gutter is an x-range that no narrow segment crosses (full-width titles
+    may), with text ending just left of it and starting just right of it, the
+    two sides overlapping vertically.
+    """
     if len(segs) < 6:
-        return None
+        return []
     left_edge = min(s.x0 for s in segs)
     right_edge = max(s.x1 for s in segs)
     span = right_edge - left_edge
-    if span <= 0:
-        return None
-    mid = left_edge + span / 2
+    if span <= 40:
+        return []
     narrow = [s for s in segs if s.width < 0.62 * span]
-    left = sorted(s.x1 for s in narrow if s.x1 <= mid + 0.15 * span and s.x0 < mid - 0.1 * span)
-    right = sorted(s.x0 for s in narrow if s.x0 >= mid - 0.15 * span and s.x1 > mid + 0.1 * span)
-    if len(left) < 3 or len(right) < 3:
-        return None
-    g0 = left[int(0.9 * (len(left) - 1))]
-    g1 = right[int(0.1 * (len(right) - 1))]
-    if g1 - g0 < 3:
-        return None
-    # Lines of the two groups must overlap vertically: real side-by-side columns.
-    lset = [s for s in narrow if s.x1 <= g0 + 1]
-    rset = [s for s in narrow if s.x0 >= g1 - 1]
-    if not lset or not rset:
-        return None
+    if len(narrow) < 6:
+        return []
+    n = int(span) + 2
+    cover = [0] * n
+    for s in narrow:
+        a = max(0, int(s.x0 - left_edge))
+        b = min(n - 1, int(s.x1 - left_edge) + 1)
+        for x in range(a, b):
+            cover[x] += 1
+    allowed = max(1, len(narrow) // 50)
+    gutters: list[tuple[float, float]] = []
+    lo, hi = int(0.12 * span), int(0.88 * span)
+    x = lo
+    while x < hi:
+        if cover[x] <= allowed:
+            start = x
+            while x < n and cover[x] <= allowed:
+                x += 1
+            g0, g1 = left_edge + start, left_edge + x - 1
+            if g1 - g0 >= 3 and _columns_meet(narrow, g0, g1):
+                gutters.append((g0, g1))
+        x += 1
+    return gutters
+
+
+def _columns_meet(narrow: list[Segment], g0: float, g1: float) -> bool:
+    """Is there real text on both sides of the gap, side by side?"""
+    lset = [s for s in narrow if g0 - 40 <= s.x1 <= g0 + 1]
+    rset = [s for s in narrow if g1 - 1 <= s.x0 <= g1 + 40]
+    if len(lset) < 3 or len(rset) < 3:
+        return False
     overlap = min(max(s.bottom for s in lset), max(s.bottom for s in rset)) - max(
         min(s.top for s in lset), min(s.top for s in rset)
     )
-    if overlap < 3 * median(s.height for s in segs):
-        return None
-    return g0, g1
+    return overlap >= 3 * median(s.height for s in lset + rset)
 
 
 def reading_order(page: PageText, segs: list[Segment]) -> list[Segment]:
-    """Order the page's segments for reading: columns top to bottom, left column first."""
+    """Order the page's segments for reading: column by column, top to bottom.
+
+    Segments that cross a gutter (titles, full-width paragraphs) close the
+    current band of columns; the text of each band is read column by column.
+    """
     segs = sorted(segs, key=lambda s: (round(s.top, 0), s.x0))
-    gutter = find_gutter(segs, page.width)
-    if gutter is None:
+    gutters = find_gutters(segs)
+    if not gutters:
         return segs
-    g0, g1 = gutter
+    bounds = [g[1] for g in gutters]  # a segment starting right of gutter k is in column k + 1
     out: list[Segment] = []
-    left: list[Segment] = []
-    right: list[Segment] = []
+    columns: list[list[Segment]] = [[] for _ in range(len(gutters) + 1)]
     line_h = median(s.height for s in segs) or 10.0
 
     def flush():
-        out.extend(sorted(left, key=lambda s: s.top))
-        out.extend(sorted(right, key=lambda s: s.top))
-        left.clear()
-        right.clear()
+        for col in columns:
+            out.extend(sorted(col, key=lambda s: s.top))
+            col.clear()
 
     for s in segs:
-        crosses = s.x0 < g0 - 1 and s.x1 > g1 + 1
+        crosses = any(s.x0 < g0 - 1 and s.x1 > g1 + 1 for g0, g1 in gutters)
         if crosses:
             flush()
             out.append(s)
-        elif s.x0 >= g1 - 1:
-            right.append(s)
-        else:
-            # A left-only line far below the right column, after a clear gap, starts
-            # a new full-width part of the page (a short paragraph under the columns).
-            if right and s.top > max(r.bottom for r in right) + 1.5 * line_h and left and s.top - left[-1].bottom > 1.2 * line_h:
-                flush()
-            left.append(s)
+            continue
+        col = sum(1 for b in bounds if s.x0 >= b - 1)
+        later = [c for c in columns[col + 1 :] if c]
+        if later and columns[col] and s.top > max(c[-1].bottom for c in later) + 1.5 * line_h \
+                and s.top - columns[col][-1].bottom > 1.2 * line_h:
+            # text in an earlier column, well below the later columns after a clear
+            # gap, starts a new band (a short paragraph under the columns)
+            flush()
+        columns[col].append(s)
     flush()
     return out
 
 
 # ------------------------------------------------------------ 4. passages
 
-_BULLET = re.compile(r"^\s*([•●○◦▪■□‣∙·\-–—*►>✓✔]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)])\s+")
+_BULLET = re.compile(r"^\s*([•●○◦▪■□‣∙·►✓✔➢➤]\s*|[\-–—*>]\s+|\(?[0-9]{1,2}[.)]\s+|\(?[a-z][.)]\s+)")
 _HEADING_NUM = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _SENT_FINAL = (".", "!", "?", ":", ";", '"', "”", "’")
 
@@ -330,9 +356,9 @@ def _continues(prev: Segment, s: Segment, block: _Block, pitch: float, body: flo
         return not prev.text.endswith(_SENT_FINAL) and s.text[:1].islower()
     gap = s.top - prev.top
     size = max(s.size, 1.0)
-    if len(block.lines) >= 2:
-        own = block.lines[-1].top - block.lines[-2].top
-        if gap > own + 0.25 * size:
+    a, b = (block.lines[-2], block.lines[-1]) if len(block.lines) >= 2 else (None, None)
+    if a is not None and a.page == b.page and 0 < b.top - a.top < 3 * size:
+        if gap > (b.top - a.top) + 0.25 * size:  # wider than the block's own line pitch
             return False
     elif gap > max(1.75 * size, (pitch + 0.25 * size) if pitch and pitch < 1.75 * size else 0):
         return False

@@ -9,6 +9,7 @@ positions and font sizes for the layout analysis.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
 
 from ..text import normalize
@@ -48,6 +49,39 @@ class PageText:
 
 
 _BUF_LEN = 1 << 16
+# Pieces of one line further apart than this many font sizes are separate
+# segments (columns, table cells); closer pieces are one line.
+SPLIT_GAP = 0.9
+
+
+# PDFium replaces a hyphen at a line end *and* the line break by this one character.
+_HYPHEN = "\ufffe"
+_LINE_END = re.compile("\r\n|\ufffe")
+
+
+def _line_spans(full: str) -> list[tuple[int, int]]:
+    """(first, last) character index of each non-blank line of PDFium's page text.
+
+    Lines end at CR LF, or just after a line-end hyphen, which PDFium reports
+    as U+FFFE in place of both the hyphen and the break.
+    """
+    spans = []
+    pos = 0
+    for m in _LINE_END.finditer(full):
+        end = m.end() if m.group() == _HYPHEN else m.start()
+        _span(full, pos, end, spans)
+        pos = m.end()
+    _span(full, pos, len(full), spans)
+    return spans
+
+
+def _span(full: str, a: int, b: int, spans: list) -> None:
+    while a < b and full[a].isspace():
+        a += 1
+    while b > a and full[b - 1].isspace():
+        b -= 1
+    if b > a:
+        spans.append((a, b - 1))
 
 
 class PdfiumReader:
@@ -61,6 +95,7 @@ class PdfiumReader:
         self._buf = (ctypes.c_ushort * _BUF_LEN)()
         self._l, self._t, self._r, self._b = (ctypes.c_double() for _ in range(4))
         self._fl, self._fb, self._fr, self._ft = (ctypes.c_float() for _ in range(4))
+        self._box = raw.FS_RECTF()
 
     def __len__(self) -> int:
         return len(self.pdf)
@@ -101,6 +136,14 @@ class PdfiumReader:
         return images, cover, paths
 
     def _segments(self, tp, height: float, pageno: int) -> tuple[list[Segment], int]:
+        """Lines of the page text, positioned with PDFium's loose character boxes.
+
+        PDFium already orders characters and marks line ends with CR LF.
+        Each line costs a few constant-time calls (its first and last
+        character box, font size and weight). Text rectangles, cheap to read,
+        show where a line holds pieces far apart (columns written line by
+        line, cells of an unruled table); only such lines are split.
+        """
         raw = self.raw
         nchars = raw.FPDFText_CountChars(tp)
         if nchars <= 0:
@@ -110,50 +153,103 @@ class PdfiumReader:
             buf = (ctypes.c_ushort * (nchars + 1))()
         got = raw.FPDFText_GetText(tp, 0, nchars, buf)
         full = ctypes.string_at(buf, max(0, got - 1) * 2).decode("utf-16-le", "replace")
+        printable = len(full) - full.count("\r") - full.count("\n") - full.count(" ")
+        if len(full) != nchars:  # characters outside the BMP: index arithmetic would drift
+            return self._segments_by_rect(tp, full, height, pageno), printable
+        box = self._box
+        lines = []  # [start, end, x0, top, x1, bottom] in PDF space (y up)
+        for s, e in _line_spans(full):
+            raw.FPDFText_GetLooseCharBox(tp, s, box)
+            x0, top, bottom = box.left, box.top, box.bottom
+            raw.FPDFText_GetLooseCharBox(tp, e, box)
+            lines.append([s, e, x0, max(top, box.top), max(box.right, x0), min(bottom, box.bottom)])
+        splits = self._gaps(tp, lines)
+        segs: list[Segment] = []
+        for li, (s, e, x0, top, x1, bottom) in enumerate(lines):
+            cuts = splits.get(li)
+            if not cuts:
+                pieces = [(s, e + 1, x0, x1)]
+            else:
+                pieces = []
+                bounds = [s] + [c for c, _, _ in cuts] + [e + 1]
+                lefts = [x0] + [cx for _, cx, _ in cuts]
+                rights = [px for _, _, px in cuts] + [x1]
+                for k in range(len(bounds) - 1):
+                    pieces.append((bounds[k], bounds[k + 1], lefts[k], rights[k]))
+            for a, b, px0, px1 in pieces:
+                chunk = full[a:b]
+                space_after = chunk[-1:].isspace() or b == e + 1
+                text = normalize(chunk.replace(_HYPHEN, "-").replace("\x02", "-"))
+                if not text:
+                    continue
+                size = raw.FPDFText_GetFontSize(tp, a)
+                if not 0.4 * (top - bottom) < size < 2.5 * (top - bottom):
+                    size = (top - bottom) / 1.15  # text drawn at Tf 1 and scaled by the matrix
+                weight = raw.FPDFText_GetFontWeight(tp, a)
+                segs.append(
+                    Segment(text, px0, height - top, px1, height - bottom, round(size, 1), weight >= 600, pageno,
+                            space_after)
+                )
+        return segs, printable
+
+    def _gaps(self, tp, lines) -> dict[int, list[tuple[int, float, float]]]:
+        """Find lines whose text rectangles lie far apart; return split points per line."""
+        raw = self.raw
         nrects = raw.FPDFText_CountRects(tp, 0, -1)
+        if nrects <= len(lines):
+            return {}
         l, t, r, b = self._l, self._t, self._r, self._b
         rects = []
-        starts = []
-        last = -1
+        for k in range(nrects):
+            raw.FPDFText_GetRect(tp, k, l, t, r, b)
+            rects.append((l.value, t.value, r.value, b.value))
+        # bucket rectangles by the line whose vertical span holds their middle
+        order = sorted(range(len(lines)), key=lambda i: -lines[i][3])
+        out: dict[int, list[tuple[int, float, float]]] = {}
+        per_line: dict[int, list] = {}
+        for rc in rects:
+            mid = (rc[1] + rc[3]) / 2
+            for i in order:
+                ln = lines[i]
+                if ln[5] - 0.5 <= mid <= ln[3] + 0.5 and ln[2] - 1 <= (rc[0] + rc[2]) / 2 <= ln[4] + 1:
+                    per_line.setdefault(i, []).append(rc)
+                    break
+        for i, rcs in per_line.items():
+            if len(rcs) < 2:
+                continue
+            rcs.sort()
+            ln = lines[i]
+            unit = max(raw.FPDFText_GetFontSize(tp, ln[0]), 4.0)
+            cuts = []
+            right = rcs[0][2]
+            for rc in rcs[1:]:
+                if rc[0] - right > SPLIT_GAP * unit:
+                    mid = (rc[1] + rc[3]) / 2
+                    idx = raw.FPDFText_GetCharIndexAtPos(tp, rc[0] + 0.3, mid, 1.5, (rc[1] - rc[3]) / 2)
+                    if ln[0] < idx <= ln[1] and (not cuts or idx > cuts[-1][0]):
+                        cuts.append((idx, rc[0], right))
+                right = max(right, rc[2])
+            if cuts:
+                out[i] = cuts
+        return out
+
+    def _segments_by_rect(self, tp, full: str, height: float, pageno: int) -> list[Segment]:
+        """Slow but general path: one segment per text rectangle."""
+        raw = self.raw
+        nrects = raw.FPDFText_CountRects(tp, 0, -1)
+        l, t, r, b = self._l, self._t, self._r, self._b
+        segs: list[Segment] = []
         for k in range(nrects):
             raw.FPDFText_GetRect(tp, k, l, t, r, b)
             lv, tv, rv, bv = l.value, t.value, r.value, b.value
-            mid, half = (tv + bv) / 2, (tv - bv) / 2
-            idx = raw.FPDFText_GetCharIndexAtPos(tp, lv + 0.3, mid, 1.5, half)
-            if idx <= last:  # retry a little further into the rectangle
-                idx = raw.FPDFText_GetCharIndexAtPos(tp, lv + min(2.0, (rv - lv) / 3), mid, 3.0, half)
-            if idx <= last:  # find the rectangle's text in the page text
-                found = full.find(self._bounded(tp, lv, tv, rv, bv), last + 1)
-                idx = found if found > last else -1
-            if idx > last:
-                last = idx
-            rects.append((lv, tv, rv, bv))
-            starts.append(idx)
-        # Rectangles follow character order: cut the page text between their first characters,
-        # so each piece keeps PDFium's word spacing (a trailing space means a word ends there).
-        monotone = all(st >= 0 for st in starts)
-        segs: list[Segment] = []
-        for k, (lv, tv, rv, bv) in enumerate(rects):
-            idx = starts[k]
-            if monotone:
-                end = starts[k + 1] if k + 1 < len(starts) else len(full)
-                text = full[idx:end]
-                space_after = text[-1:].isspace()
-            else:
-                text = self._bounded(tp, lv, tv, rv, bv)
-                space_after = None
-            text = normalize(text.replace("\x02", "-"))
+            text = normalize(self._bounded(tp, lv, tv, rv, bv).replace(_HYPHEN, "-").replace("\x02", "-"))
             if not text:
                 continue
-            ci = idx if idx >= 0 else raw.FPDFText_GetCharIndexAtPos(tp, (lv + rv) / 2, (tv + bv) / 2, rv - lv, tv - bv)
-            ci = max(ci, 0)
+            ci = max(raw.FPDFText_GetCharIndexAtPos(tp, lv + 0.3, (tv + bv) / 2, 2.0, (tv - bv) / 2), 0)
             size = raw.FPDFText_GetFontSize(tp, ci) or (tv - bv)
             weight = raw.FPDFText_GetFontWeight(tp, ci)
-            segs.append(
-                Segment(text, lv, height - tv, rv, height - bv, round(size, 1), weight >= 600, pageno, space_after)
-            )
-        printable = len(full) - full.count("\r") - full.count("\n") - full.count(" ")
-        return segs, printable
+            segs.append(Segment(text, lv, height - tv, rv, height - bv, round(size, 1), weight >= 600, pageno, None))
+        return segs
 
     def _bounded(self, tp, lv, tv, rv, bv) -> str:
         shrink = (tv - bv) * 0.3

@@ -1,0 +1,54 @@
+"""The Dutch NLP module: pipeline, lemmas, compounds, language check."""
+import pytest
+
+from docscan import nlp
+
+
+def test_pipeline_is_built_once_and_segments_and_lemmatises():
+    a = nlp.get_nlp()
+    assert nlp.get_nlp() is a
+    assert a.pipe_names == ["sentencizer", "lemmatizer"]
+    doc = a("De gemeenten werkten samen. Inwoners worden geïnformeerd via websites.")
+    assert [s.text for s in doc.sents] == ["De gemeenten werkten samen.", "Inwoners worden geïnformeerd via websites."]
+    lemmas = nlp.lemmas(doc)
+    assert "werken" in lemmas and "inwoner" in lemmas and "informeren" in lemmas and "website" in lemmas
+
+
+@pytest.mark.parametrize(
+    "word, parts",
+    [
+        ("informatiebeleidsplan", ("informatie", "beleid", "plan")),
+        ("digitaliseringsstrategie", ("digitalisering", "strategie")),
+        ("informatiebeveiligingsbeleid", ("informatie", "beveiliging", "beleid")),
+        ("omgevingswet", ("omgeving", "wet")),
+        ("ketenpartners", ("keten", "partners")),
+        ("uitvoeringsagenda", ("uitvoering", "agenda")),
+        ("samenwerkingsverbanden", ("samenwerking", "verbanden")),
+        ("dienstverlening", ("dienst", "verlening")),
+    ],
+)
+def test_compounds_are_split_into_known_parts(word, parts):
+    assert nlp.split_compound(word) == parts
+
+
+@pytest.mark.parametrize("word", ["organisatie", "gemeenten", "voorzieningen", "verandering", "medewerkers", "beleid"])
+def test_ordinary_words_are_not_cut_into_affixes(word):
+    assert nlp.split_compound(word) == (word,)
+
+
+def test_compound_parts_are_visible_on_tokens_and_in_features():
+    doc = nlp.get_nlp()("Het informatiebeleidsplan is vastgesteld.")
+    tok = doc[1]
+    assert tok._.parts == ("informatie", "beleid", "plan")
+    feats = nlp.feature_text(doc).split()
+    assert {"informatiebeleidsplan", "informatie", "beleid", "plan"} <= set(feats)
+
+
+def test_language_check_warns_for_english_and_not_for_dutch():
+    dutch = ["De gemeente werkt aan een nieuwe digitale strategie voor inwoners en ondernemers in de regio."] * 4
+    english = ["The municipality is working on a new digital strategy for residents and businesses in the region."] * 4
+    assert nlp.language_warning(dutch) == ("nl", None)
+    lang, warning = nlp.language_warning(english)
+    assert lang == "en" and "English" in warning and "not Dutch" in warning
+    # too little text to judge: no warning
+    assert nlp.language_warning(["Hello"]) == ("", None)
