@@ -95,3 +95,82 @@ class Prediction:
 def as_dict(obj) -> dict:
     """``dataclasses.asdict`` for any of the records above."""
     return asdict(obj)
+
+
+# ---------------------------------------------------------------- scoring
+
+VERDICTS: tuple[str, ...] = ("present", "weak", "missing")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A passage that supports a theme (or shows a maturity level)."""
+
+    passage_id: str
+    page: int
+    heading: tuple[str, ...]
+    kind: str
+    text: str
+    probability: float
+    terms: tuple[str, ...] = ()  # words/phrases that drove the prediction, to highlight
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeScore:
+    theme: str
+    verdict: str  # one of VERDICTS
+    score: float  # 0-100
+    uncertain: bool  # the score lies near a verdict boundary
+    reason: str  # one Dutch sentence explaining the verdict
+    evidence: tuple[Evidence, ...]  # ranked by probability, highest first
+    pages: tuple[int, ...]  # pages with evidence, ascending
+    sections: int  # distinct top-level sections with evidence
+    spread: float  # 0-1: how evenly the evidence covers the document
+    near_misses: int  # passages just below the threshold
+
+
+@dataclass(frozen=True, slots=True)
+class MaturityProfile:
+    counts: dict[str, int]  # "1.0" / "2.0" / "3.0" -> passages taking that stance
+    shares: dict[str, float]  # same keys, shares summing to 1 (all 0 when no stance)
+    stance_passages: int
+    phase: str  # e.g. "tussen 1.0 en 2.0", or "geen uitspraak" when no stance
+    examples: dict[str, tuple[Evidence, ...]]  # up to three per level
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    name: str
+    version: str
+    trained_at: str
+    corpus_size: int
+    corpus_sha256: str
+    thresholds: dict[str, float]
+    cv_macro_f1_themes: float
+    cv_macro_f1_maturity: float
+    cv_per_label: dict[str, dict[str, float]]  # label -> precision/recall/f1/support
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentScore:
+    """Everything the report shows about one document."""
+
+    path: str
+    name: str  # file name shown in the report
+    sha256: str
+    pages: int
+    title: str | None
+    language: str | None
+    warnings: tuple[str, ...]
+    passages: int  # number of classified passages (headings excluded)
+    themes: tuple[ThemeScore, ...]  # in THEMES order
+    maturity: MaturityProfile
+    context: dict[str, dict[str, int]]  # tag group -> tag -> passages mentioning it
+    page_map: dict[str, tuple[int, ...]]  # theme -> evidence pages (for the document map)
+    model: ModelInfo
+    docscan_version: str
+    created: str  # ISO 8601 timestamp
+    settings: dict[str, float]  # the [score] configuration used for the verdicts
+
+    def theme(self, name: str) -> ThemeScore:
+        return next(t for t in self.themes if t.theme == name)

@@ -1,0 +1,120 @@
+"""Model directories: the files, ``meta.json``, the model card, and safe loading.
+
+A model is a directory (as in spaCy)::
+
+    models/docscan-nl/
+        meta.json        labels, thresholds, metrics, corpus hash, library versions
+        MODEL_CARD.md    what it is for, how good it is, its limits
+        model.skops      the scikit-learn objects, in skops format (no pickle)
+        spacy/           or: a spaCy pipeline written with nlp.to_disk()
+
+Loading checks ``meta.json``, refuses anything but scikit-learn, NumPy and
+SciPy types inside the skops file (so loading never runs code from the
+model directory), and warns when library versions differ from training.
+"""
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+
+from .config import load_config, project_root
+from .errors import ModelError
+from .types import MATURITY_CLASSES, THEMES
+
+META_VERSION = 1
+SAFE_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
+
+
+def library_versions() -> dict[str, str]:
+    import numpy
+    import scipy
+    import sklearn
+    import spacy
+
+    from . import __version__
+
+    return {
+        "docscan": __version__,
+        "scikit-learn": sklearn.__version__,
+        "spacy": spacy.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+    }
+
+
+def resolve(model: str | os.PathLike | None = None) -> str:
+    """The directory of a model given by name, path or the configured default."""
+    name = os.fspath(model) if model else load_config()["model"]["default"]
+    candidates = [name] if os.path.isabs(name) or os.sep in name or name.startswith(".") else []
+    candidates += [os.path.join(project_root(), "models", name), name]
+    for c in candidates:
+        if os.path.isfile(os.path.join(c, "meta.json")):
+            return os.path.abspath(c)
+    raise ModelError(
+        f"model '{name}' not found (looked for {os.path.join(project_root(), 'models', name)}/meta.json); "
+        "train one with 'docscan train' or pass --model DIR"
+    )
+
+
+def read_meta(path: str) -> dict:
+    try:
+        with open(os.path.join(path, "meta.json"), encoding="utf-8") as fh:
+            meta = json.load(fh)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: meta.json is missing or unreadable ({exc}); retrain the model") from None
+    missing = [k for k in ("name", "version", "backend", "labels", "thresholds", "library_versions") if k not in meta]
+    if missing:
+        raise ModelError(f"{path}: meta.json lacks {', '.join(missing)}; retrain the model")
+    if meta.get("meta_version", 0) > META_VERSION:
+        raise ModelError(f"{path}: written by a newer docscan (meta version {meta['meta_version']}); upgrade docscan")
+    if list(meta["labels"].get("themes", [])) != list(THEMES) or list(meta["labels"].get("maturity", [])) != list(
+        MATURITY_CLASSES
+    ):
+        raise ModelError(f"{path}: its labels do not match this docscan's codebook; retrain the model")
+    return meta
+
+
+def check_versions(meta: dict) -> list[str]:
+    """Warnings for libraries whose version differs from the one the model was trained with."""
+    out = []
+    now = library_versions()
+    for lib in ("scikit-learn", "spacy", "numpy"):
+        was = meta["library_versions"].get(lib)
+        if was and was.split(".")[:2] != now[lib].split(".")[:2]:
+            out.append(f"model trained with {lib} {was}, running {now[lib]}; retrain if predictions look wrong")
+    return out
+
+
+def safe_load_skops(file: str):
+    """Load a skops file, trusting only scikit-learn, NumPy, SciPy and builtin types."""
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(file=file)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is a broken model
+        raise ModelError(f"{file}: not a valid skops model file ({type(exc).__name__}); retrain the model") from None
+    unsafe = [t for t in untrusted if not t.startswith(SAFE_PREFIXES)]
+    if unsafe:
+        raise ModelError(f"{file}: refuses to load untrusted types {', '.join(unsafe[:3])}; the model file is not ours")
+    try:
+        return sio.load(file, trusted=untrusted)
+    except Exception as exc:  # noqa: BLE001
+        raise ModelError(f"{file}: cannot be loaded ({type(exc).__name__}: {exc}); retrain the model") from None
+
+
+@dataclass
+class ModelDir:
+    path: str
+    meta: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+def open_model(model: str | os.PathLike | None = None) -> ModelDir:
+    path = resolve(model)
+    meta = read_meta(path)
+    warns = check_versions(meta)
+    for w in warns:
+        warnings.warn(w, stacklevel=2)
+    return ModelDir(path, meta, warns)
