@@ -52,3 +52,140 @@ def extract_document(
 
 def passages_to_rows(doc: Document) -> list[dict]:
     return [p.to_dict() for p in doc.passages]
+
+
+# ---------------------------------------------------------------- corpus, models
+
+
+def validate_corpus(path: str = "corpus"):
+    """(examples, problems) of a corpus folder or file; see :mod:`docscan.corpus`."""
+    from . import corpus
+
+    return corpus.validate(path)
+
+
+def corpus_stats(path: str = "corpus"):
+    from . import corpus
+
+    return corpus.stats(corpus.load(corpus.corpus_files(path)))
+
+
+def train_model(corpus: str = "corpus", out: str | None = None, **kwargs):
+    """Train and save a model directory; see :func:`docscan.train.train`."""
+    from .train import train
+
+    return train(corpus, out, **kwargs)
+
+
+def read_passages(lines, source: str = "<input>") -> list[tuple[str, str]]:
+    """Parse classify input: JSON Lines with ``id`` and ``text``. Raises CorpusError naming the line."""
+    import json
+
+    from .errors import CorpusError
+
+    out = []
+    for n, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{source}:{n}: not valid JSON ({exc.msg}); one JSON object per line is expected") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            raise CorpusError(f"{source}:{n}: each line needs a string field 'text' (and an 'id')")
+        out.append((str(obj.get("id", n)), obj["text"]))
+    return out
+
+
+def classify_texts(items: list[tuple[str, str]], model: str | None = None, *, explain: bool = True):
+    """Predictions for ``(id, text)`` pairs with the given (default: shipped) model."""
+    from .classify import load_classifier
+
+    clf = load_classifier(model)
+    return clf.predict([t for _, t in items], [i for i, _ in items], explain=explain)
+
+
+def evaluate(data: str, model: str | None = None) -> dict:
+    """Per-label precision/recall/F1/support, averages and the maturity confusion matrix
+    of a model on a labelled JSONL file (or folder)."""
+    from . import corpus
+    from .classify import load_classifier
+    from .train import evaluate_model, make_data
+
+    files = corpus.corpus_files(data) if os.path.isdir(data) else [data]
+    examples = corpus.load(files)
+    clf = load_classifier(model)
+    result = evaluate_model(clf.model, clf.thresholds, clf.stance_threshold, make_data(examples))
+    result["model"] = {"name": clf.meta["name"], "version": clf.meta["version"], "path": clf.path}
+    result["data"] = {"path": data, "passages": len(examples)}
+    return result
+
+
+# ---------------------------------------------------------------- analyze
+
+
+@dataclasses.dataclass
+class Analysis:
+    document: Document
+    passages: list  # the classified passages (headings excluded), aligned with predictions
+    predictions: list
+    score: object  # DocumentScore
+    timings: dict[str, float]  # seconds per stage: extract, classify, score
+
+
+CLASSIFIED_KINDS = ("paragraph", "list_item", "table")
+
+
+def analyze(
+    path: str | os.PathLike,
+    *,
+    model: str | None = None,
+    password: str | None = None,
+    ocr: str | None = None,
+    config: dict | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Extract, classify and score one PDF (no files written)."""
+    import time
+
+    from .classify import load_classifier
+    from .score import score_document
+
+    cfg = config or load_config()
+    t0 = time.perf_counter()
+    clf = load_classifier(model)
+    t1 = time.perf_counter()
+    doc = extract_document(path, password=password, ocr=ocr, config=cfg, progress=progress)
+    t2 = time.perf_counter()
+    passages = [p for p in doc.passages if p.kind in CLASSIFIED_KINDS]
+    preds = clf.predict([p.text for p in passages], [p.id for p in passages])
+    t3 = time.perf_counter()
+    if clf.warnings:
+        doc = dataclasses.replace(doc, warnings=doc.warnings + tuple(clf.warnings))
+    score = score_document(doc, passages, preds, clf.meta, cfg["score"])
+    t4 = time.perf_counter()
+    return Analysis(doc, passages, preds, score, {"model_load": t1 - t0, "extract": t2 - t1, "classify": t3 - t2, "score": t4 - t3})
+
+
+def default_report_path(pdf: str | os.PathLike, reports_dir: str = "reports") -> str:
+    stem = os.path.splitext(os.path.basename(os.fspath(pdf)))[0]
+    return os.path.join(reports_dir, f"{stem}.html")
+
+
+def analyze_to_report(
+    path: str | os.PathLike,
+    html_path: str | None = None,
+    json_path: str | None = None,
+    **kwargs,
+) -> tuple[Analysis, str]:
+    """:func:`analyze` and write the HTML (and optionally JSON) report; return the analysis and the HTML path."""
+    import time
+
+    from .report import write_report
+
+    analysis = analyze(path, **kwargs)
+    html_path = html_path or default_report_path(path)
+    t = time.perf_counter()
+    write_report(analysis.score, html_path, json_path)
+    analysis.timings["render"] = time.perf_counter() - t
+    return analysis, html_path

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -18,127 +17,113 @@ import numpy as np
 
 from . import model as model_dir
 from .errors import ModelError
+from .features import Featurizer, _h, tfidf
 from .types import MATURITY_CLASSES, MATURITY_LEVELS, THEMES, Prediction
 
-WORD_TOKEN = r"(?u)\b\w\w+\b"
+EMPTY = "leeg"  # stands in for a passage without words (spaCy's n-gram layer needs a token)
 
 
 # ---------------------------------------------------------------- backends
 
 
-@dataclass
-class SklearnModel:
-    """Word n-grams over lemmas and compound parts, character n-grams over the raw
-    text, and one calibrated logistic regression per theme plus a multinomial
-    one for maturity. Only scikit-learn objects: stored with skops."""
+def _sigmoid(d: np.ndarray, ab: np.ndarray) -> np.ndarray:
+    """Platt scaling as scikit-learn's _SigmoidCalibration: 1 / (1 + exp(a * d + b))."""
+    z = np.clip(ab[:, 0] * d + ab[:, 1], -500, 500)
+    return 1.0 / (1.0 + np.exp(z))
 
-    word_vec: object
-    char_vec: object
-    themes: list  # one calibrated binary classifier per theme, THEMES order
-    maturity: object  # calibrated classifier over MATURITY_CLASSES (indices)
+
+@dataclass
+class LinearModel:
+    """Hashed TF-IDF features (:mod:`docscan.features`) and sigmoid-calibrated
+    logistic regressions: one per theme, one per maturity class (normalised).
+
+    Stored as plain NumPy arrays in ``model.npz`` and loaded with
+    ``allow_pickle=False``: loading can never execute code.
+    """
+
+    featurizer: Featurizer
+    idf: np.ndarray  # n_features
+    theme_coef: np.ndarray  # 6 x n_features
+    theme_intercept: np.ndarray  # 6
+    theme_sigmoid: np.ndarray  # 6 x 2 (a, b)
+    mat_coef: np.ndarray  # 4 x n_features
+    mat_intercept: np.ndarray  # 4
+    mat_sigmoid: np.ndarray  # 4 x 2
 
     backend = "sklearn"
+    ARRAYS = ("idf", "theme_coef", "theme_intercept", "theme_sigmoid", "mat_coef", "mat_intercept", "mat_sigmoid")
 
-    def features(self, texts: Sequence[str], feats: Sequence[str]):
-        from scipy.sparse import hstack
+    def features(self, texts: Sequence[str]):
+        return tfidf(self.featurizer.counts(texts), self.idf, self.featurizer.n_word)
 
-        return hstack([self.word_vec.transform(feats), self.char_vec.transform(texts)]).tocsr()
-
-    def predict_proba(self, texts: Sequence[str], feats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        X = self.features(texts, feats)
-        themes = np.column_stack([clf.predict_proba(X)[:, 1] for clf in self.themes]) if len(texts) else np.zeros((0, 6))
-        mat = _full_proba(self.maturity, X) if len(texts) else np.zeros((0, 4))
+    def predict_proba(self, texts: Sequence[str], feats: Sequence[str] | None = None, X=None) -> tuple[np.ndarray, np.ndarray]:
+        if X is None:
+            X = self.features(texts)
+        themes = _sigmoid(np.asarray(X @ self.theme_coef.T) + self.theme_intercept, self.theme_sigmoid)
+        mat = _sigmoid(np.asarray(X @ self.mat_coef.T) + self.mat_intercept, self.mat_sigmoid)
+        total = mat.sum(axis=1, keepdims=True)
+        mat = np.where(total > 0, mat / np.where(total > 0, total, 1), 1.0 / mat.shape[1])
         return themes, mat
 
-    def to_state(self) -> dict:
-        return {"word_vec": self.word_vec, "char_vec": self.char_vec, "themes": self.themes, "maturity": self.maturity}
+    def save(self, path: str) -> None:
+        np.savez_compressed(path, **{k: getattr(self, k) for k in self.ARRAYS})
 
-    # ------------------------------------------------------------ explanations
-    @functools.cached_property
-    def _coefs(self) -> dict[str, np.ndarray]:
-        """Average coefficient vector per label over the calibration folds."""
-        out = {}
-        for label, clf in zip(THEMES, self.themes):
-            out[label] = _mean_coef(clf, 1)
-        for k, label in enumerate(MATURITY_CLASSES):
-            out[label] = _mean_coef(self.maturity, k)
-        return out
+    @classmethod
+    def load(cls, path: str, featurizer: Featurizer) -> "LinearModel":
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in cls.ARRAYS}
+        n = featurizer.n_features
+        if arrays["idf"].shape != (n,) or arrays["theme_coef"].shape != (len(THEMES), n) or arrays["mat_coef"].shape != (
+            len(MATURITY_CLASSES),
+            n,
+        ):
+            raise ModelError(f"{path}: array shapes do not match meta.json; retrain the model")
+        return cls(featurizer, **arrays)
 
-    @functools.cached_property
-    def _vocab(self) -> tuple[dict[str, int], dict[str, int], int]:
-        return self.word_vec.vocabulary_, self.char_vec.vocabulary_, len(self.word_vec.vocabulary_)
-
-    def explain(self, text: str, doc, row, label: str, top: int = 5) -> list[str]:
+    def explain(self, text: str, row, label: str, top: int = 5) -> list[str]:
         """Surface words and phrases of ``text`` that pushed ``label`` up most."""
-        coef = self._coefs[label]
-        contrib = {int(j): float(v) * float(coef[j]) for j, v in zip(row.indices, row.data)}
-        wvocab, cvocab, offset = self._vocab
-        scores: list[float] = []
-        tokens = [t for t in doc if t.is_alpha]
-        lemmas = [(t.lemma_ or t.lower_).lower() for t in tokens]
-        for i, tok in enumerate(tokens):
-            s = contrib.get(wvocab.get(lemmas[i], -1), 0.0)
-            from .nlp import split_compound
-
-            parts = split_compound(lemmas[i]) if len(lemmas[i]) >= 7 else ()
-            if len(parts) > 1:
-                s += sum(contrib.get(wvocab.get(p, -1), 0.0) for p in parts)
-            if i + 1 < len(tokens):
-                s += 0.5 * contrib.get(wvocab.get(f"{lemmas[i]} {lemmas[i + 1]}", -1), 0.0)
-            if i > 0:
-                s += 0.5 * contrib.get(wvocab.get(f"{lemmas[i - 1]} {lemmas[i]}", -1), 0.0)
-            padded = f" {tok.lower_} "
-            lo, hi = self.char_vec.ngram_range
-            cs = 0.0
-            for n in range(lo, hi + 1):
-                for k in range(len(padded) - n + 1):
-                    j = cvocab.get(padded[k : k + n])
-                    if j is not None:
-                        cs += contrib.get(offset + j, 0.0)
-            scores.append(s + cs)
-        return _top_terms(tokens, scores, top)
-
-
-def _mean_coef(clf, k: int) -> np.ndarray:
-    """Coefficients of class ``k`` averaged over a CalibratedClassifierCV's folds."""
-    vecs = []
-    for cc in getattr(clf, "calibrated_classifiers_", [clf]):
-        est = getattr(cc, "estimator", cc)
-        coef = est.coef_
-        if coef.shape[0] == 1:  # binary: one row for the positive class
-            vecs.append(coef[0] if k == 1 else -coef[0])
+        if label in THEMES:
+            coef = self.theme_coef[THEMES.index(label)]
         else:
-            vecs.append(coef[k])
-    return np.mean(vecs, axis=0)
+            coef = self.mat_coef[MATURITY_CLASSES.index(label)]
+        contrib = dict(zip(row.indices.tolist(), (row.data * coef[row.indices]).tolist()))
+        toks = self.featurizer.tokens(text)
+        fz = self.featurizer
+        scores = []
+        for i, (_surface, lemma, wi, ci) in enumerate(toks):
+            s = contrib.get(wi, 0.0) + sum(contrib.get(int(j), 0.0) for j in ci)
+            if i + 1 < len(toks):
+                s += 0.5 * contrib.get(_h(f"b {lemma} {toks[i + 1][1]}", fz.word_bits), 0.0)
+            if i > 0:
+                s += 0.5 * contrib.get(_h(f"b {toks[i - 1][1]} {lemma}", fz.word_bits), 0.0)
+            scores.append(s)
+        return _top_terms(text, [t[0] for t in toks], scores, top)
 
 
-def _full_proba(clf, X) -> np.ndarray:
-    """predict_proba over all MATURITY_CLASSES even if a class was absent in training."""
-    p = clf.predict_proba(X)
-    out = np.zeros((X.shape[0], len(MATURITY_CLASSES)))
-    for j, c in enumerate(clf.classes_):
-        out[:, int(c)] = p[:, j]
-    return out
-
-
-def _top_terms(tokens, scores: list[float], top: int) -> list[str]:
-    if not scores:
+def _top_terms(text: str, words: list[str], scores: list[float], top: int) -> list[str]:
+    """The highest-scoring words, adjacent ones joined into phrases as they stand in ``text``."""
+    if not scores or max(scores) <= 0:
         return []
     best = max(scores)
-    if best <= 0:
-        return []
-    keep = [s >= 0.25 * best and s > 0 for s in scores]
+    keep = [s >= 0.25 * best for s in scores]
+    # character offsets of each word in the text, in order
+    spans, pos = [], 0
+    for w in words:
+        k = text.find(w, pos)
+        if k < 0:
+            k = pos
+        spans.append((k, k + len(w)))
+        pos = k + len(w)
     phrases: list[tuple[float, str]] = []
     i = 0
-    while i < len(tokens):
+    while i < len(words):
         if not keep[i]:
             i += 1
             continue
         j = i
-        while j + 1 < len(tokens) and keep[j + 1] and tokens[j + 1].i == tokens[j].i + 1 and j - i < 2:
+        while j + 1 < len(words) and keep[j + 1] and j - i < 2 and text[spans[j][1] : spans[j + 1][0]].strip() == "":
             j += 1
-        text = tokens[i].doc[tokens[i].i : tokens[j].i + 1].text
-        phrases.append((sum(scores[i : j + 1]), text))
+        phrases.append((sum(scores[i : j + 1]), text[spans[i][0] : spans[j][1]]))
         i = j + 1
     phrases.sort(key=lambda p: -p[0])
     seen, out = set(), []
@@ -157,32 +142,36 @@ class SpacyModel:
 
     backend = "spacy"
 
-    def __init__(self, nlp):
-        self.nlp = nlp
+    def __init__(self, themes_nlp, maturity_nlp):
+        self.themes_nlp = themes_nlp
+        self.maturity_nlp = maturity_nlp
 
-    def predict_proba(self, texts: Sequence[str], feats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def predict_proba(self, texts: Sequence[str], feats: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        feats = feats if feats is not None else lemma_texts(texts)
         themes = np.zeros((len(feats), len(THEMES)))
         mat = np.zeros((len(feats), len(MATURITY_CLASSES)))
-        for i, doc in enumerate(self.nlp.pipe(feats, batch_size=256)):
+        feats = [f or EMPTY for f in feats]
+        for i, doc in enumerate(self.themes_nlp.pipe(feats, batch_size=256)):
             themes[i] = [doc.cats.get(t, 0.0) for t in THEMES]
+        for i, doc in enumerate(self.maturity_nlp.pipe(feats, batch_size=256)):
             mat[i] = [doc.cats.get(f"m{c}", 0.0) for c in MATURITY_CLASSES]
         return themes, mat
 
-    def explain(self, text: str, doc, row, label: str, top: int = 5) -> list[str]:
+    def _score(self, key: str, texts: list[str]) -> list[float]:
+        nlp = self.themes_nlp if key in THEMES else self.maturity_nlp
+        return [d.cats.get(key, 0.0) for d in nlp.pipe([t or EMPTY for t in texts])]
+
+    def explain(self, text: str, row, label: str, top: int = 5) -> list[str]:
         """Occlusion: the words whose removal lowers the label's score most."""
         key = label if label in THEMES else f"m{label}"
-        from .nlp import feature_text
-
-        tokens = [t for t in doc if t.is_alpha]
-        if not tokens:
+        toks = Featurizer().tokens(text)
+        if not toks:
             return []
-        base = self.nlp(feature_text(doc)).cats.get(key, 0.0)
-        variants = []
-        for t in tokens:
-            words = [w for w in tokens if w.i != t.i]
-            variants.append(" ".join((w.lemma_ or w.lower_).lower() for w in words))
-        scores = [base - d.cats.get(key, 0.0) for d in self.nlp.pipe(variants)]
-        return _top_terms(tokens, scores, top)
+        lemmas = [t[1] for t in toks]
+        base = self._score(key, [" ".join(lemmas)])[0]
+        variants = [" ".join(lemmas[:i] + lemmas[i + 1 :]) for i in range(len(lemmas))]
+        scores = [base - v for v in self._score(key, variants)]
+        return _top_terms(text, [t[0] for t in toks], scores, top)
 
 
 # ---------------------------------------------------------------- the classifier
@@ -203,42 +192,32 @@ class Classifier:
     def name(self) -> str:
         return self.meta["name"]
 
-    def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list]:
-        """Theme and maturity probabilities for raw texts (and their spaCy docs)."""
-        from . import nlp
-
-        docs = list(nlp.get_nlp().pipe(texts, batch_size=512))
-        feats = [nlp.feature_text(d) for d in docs]
-        t, m = self.model.predict_proba(list(texts), feats)
-        return t, m, docs
-
     def decide(self, theme_p: np.ndarray, mat_p: np.ndarray) -> tuple[list[tuple[str, ...]], list[str | None]]:
         thr = np.array([self.thresholds[t] for t in THEMES])
         themes = [tuple(t for t, on in zip(THEMES, row >= thr) if on) for row in theme_p]
-        levels = []
-        for row in mat_p:
-            k = int(np.argmax(row[:3]))
-            levels.append(MATURITY_LEVELS[k] if row[k] >= self.stance_threshold and row[k] >= row[3] * 0.5 else None)
+        k = np.argmax(mat_p[:, :3], axis=1)
+        pk = mat_p[np.arange(len(k)), k]
+        on = (pk >= self.stance_threshold) & (pk >= 0.5 * mat_p[:, 3])
+        levels = [MATURITY_LEVELS[int(j)] if o else None for j, o in zip(k, on)]
         return themes, levels
 
     def predict(self, texts: Sequence[str], ids: Sequence[str] | None = None, *, explain: bool = True) -> list[Prediction]:
+        texts = list(texts)
         ids = list(ids) if ids is not None else [str(i) for i in range(len(texts))]
-        theme_p, mat_p, docs = self.probabilities(texts)
+        X = None
+        if isinstance(self.model, LinearModel):
+            X = self.model.features(texts)
+            theme_p, mat_p = self.model.predict_proba(texts, X=X)
+        else:
+            theme_p, mat_p = self.model.predict_proba(texts)
         themes, levels = self.decide(theme_p, mat_p)
-        rows = None
-        if explain and isinstance(self.model, SklearnModel):
-            from . import nlp
-
-            need = [i for i in range(len(texts)) if themes[i] or levels[i]]
-            X = self.model.features([texts[i] for i in need], [nlp.feature_text(docs[i]) for i in need]) if need else None
-            rows = {i: X[k] for k, i in enumerate(need)}
         out = []
         for i, pid in enumerate(ids):
             evidence: dict[str, list[str]] = {}
             if explain:
+                row = X[i] if X is not None else None
                 for label in list(themes[i]) + ([levels[i]] if levels[i] else []):
-                    row = rows[i] if rows is not None else None
-                    evidence[label] = self.model.explain(texts[i], docs[i], row, label)
+                    evidence[label] = self.model.explain(texts[i], row, label)
             out.append(
                 Prediction(
                     passage_id=pid,
@@ -254,16 +233,16 @@ class Classifier:
 
 def load_backend(path: str, meta: dict):
     if meta["backend"] == "sklearn":
-        state = model_dir.safe_load_skops(os.path.join(path, "model.skops"))
+        file = os.path.join(path, "model.npz")
         try:
-            return SklearnModel(state["word_vec"], state["char_vec"], list(state["themes"]), state["maturity"])
-        except (KeyError, TypeError):
-            raise ModelError(f"{path}: model.skops does not hold a docscan model; retrain the model") from None
+            return LinearModel.load(file, Featurizer.from_params(meta["features"]))
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"{path}: model.npz cannot be loaded safely ({type(exc).__name__}: {exc}); retrain the model") from None
     if meta["backend"] == "spacy":
         import spacy
 
         try:
-            return SpacyModel(spacy.load(os.path.join(path, "spacy")))
+            return SpacyModel(spacy.load(os.path.join(path, "spacy", "themes")), spacy.load(os.path.join(path, "spacy", "maturity")))
         except (OSError, ValueError) as exc:
             raise ModelError(f"{path}: the spaCy pipeline cannot be loaded ({exc}); retrain the model") from None
     raise ModelError(f"{path}: unknown model backend '{meta['backend']}'")
@@ -282,4 +261,9 @@ def load_classifier(model: str | os.PathLike | None = None) -> Classifier:
     return _load(model_dir.resolve(model))
 
 
-_SPACE = re.compile(r"\s+")
+
+
+def lemma_texts(texts: Sequence[str]) -> list[str]:
+    """Passages as space-separated lemmas (the input of the spaCy family)."""
+    fz = Featurizer()
+    return [" ".join(t[1] for t in fz.tokens(text)) or EMPTY for text in texts]

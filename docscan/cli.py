@@ -138,5 +138,175 @@ def extract_cli(pdf, output, password, ocr, config_path, quiet):
             click.echo(f"{len(rows)} passages from {doc.pages} pages written to {output}", err=True)
 
 
+@main.command("analyze")
+@click.argument("pdf", type=click.Path(dir_okay=True, path_type=str))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="HTML report path (default: reports/<name>.html).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=str), help="Also write the findings as JSON (documented schema).")
+@click.option("--model", help="Model directory or name (default: the shipped model).")
+@click.option("--password", help="Password of an encrypted PDF.")
+@click.option("--ocr", type=OCR_CHOICES, default=None, help="OCR for image-only pages (default: auto).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML file overriding defaults.toml.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings; print only the report path.")
+@handle_errors
+def analyze_cli(pdf, output, json_path, model, password, ocr, config_path, quiet):
+    """Analyse a policy plan PDF and write the HTML gap report; prints the report path."""
+    from . import api
+
+    with ProgressBar("Analysing", quiet) as bar:
+        analysis, html = api.analyze_to_report(
+            pdf, output, json_path, model=model, password=password, ocr=ocr, config=_load_cfg(config_path), progress=bar.update
+        )
+    if not quiet:
+        for w in analysis.document.warnings:
+            warn(w)
+        for t in analysis.score.themes:
+            mark = " (onzeker)" if t.uncertain else ""
+            click.echo(f"{t.theme:<15} {t.verdict:<8} {t.score:5.1f}{mark}", err=True)
+        click.echo(f"maturity phase: {analysis.score.maturity.phase}", err=True)
+    click.echo(html)
+
+
+# ---------------------------------------------------------------- corpus
+
+
+@main.group("corpus")
+def corpus_group():
+    """Check, summarise, import and export the labelled corpus."""
+
+
+@corpus_group.command("validate")
+@click.argument("path", default="corpus", type=click.Path(path_type=str))
+@handle_errors
+def corpus_validate_cli(path):
+    """Check every line of a corpus folder or JSONL file (labels, types, duplicates, conflicts)."""
+    from . import api
+    from .errors import CorpusError
+
+    examples, problems = api.validate_corpus(path)
+    for p in problems:
+        click.echo(str(p))
+    if problems:
+        raise CorpusError(f"{len(problems)} problem(s) in {path}; fix the lines listed above")
+    click.echo(f"{path}: {len(examples)} passages, no problems")
+
+
+@corpus_group.command("stats")
+@click.argument("path", default="corpus", type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@handle_errors
+def corpus_stats_cli(path, as_json):
+    """Counts per label, label co-occurrence and imbalance warnings."""
+    from . import api
+
+    st = api.corpus_stats(path)
+    if as_json:
+        click.echo(json.dumps(st.to_dict(), indent=2, ensure_ascii=False))
+        return
+    d = st.to_dict()
+    click.echo(f"passages: {d['total']}   no theme: {d['no_theme']} ({d['no_theme_share']:.0%})   hard negatives: {d['hard_negatives']}")
+    click.echo(f"words per passage: min {d['words']['min']}, median {d['words']['median']}, max {d['words']['max']}")
+    click.echo("themes:   " + "  ".join(f"{k} {v}" for k, v in d["themes"].items()))
+    click.echo("maturity: " + "  ".join(f"{k} {v}" for k, v in d["maturity"].items()))
+    top = list(d["co_occurrence"].items())[:6]
+    if top:
+        click.echo("most frequent theme pairs: " + ", ".join(f"{k} {v}" for k, v in top))
+    click.echo("files: " + ", ".join(f"{k} {v}" for k, v in d["files"].items()))
+    for w in d["warnings"]:
+        warn(w)
+
+
+# ---------------------------------------------------------------- models
+
+
+@main.command("train")
+@click.option("--corpus", "corpus_path", default="corpus", show_default=True, type=click.Path(path_type=str), help="Corpus folder or JSONL file.")
+@click.option("--out", type=click.Path(path_type=str), help="Model directory to write (default: models/<default model name>).")
+@click.option("--family", "families", multiple=True, type=click.Choice(["sklearn", "spacy"]), help="Model families to compare (default: both).")
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--seed", default=0, show_default=True, help="Random seed (training is deterministic).")
+@click.option("--limit", type=int, help="Train on a deterministic subset of this many passages (for quick trials).")
+@click.option("-q", "--quiet", is_flag=True, help="Only print the result table.")
+@handle_errors
+def train_cli(corpus_path, out, families, folds, seed, limit, quiet):
+    """Train the theme and maturity classifiers, compare families by cross-validation, save the best."""
+    from . import api
+
+    log = None if quiet else (lambda m: click.echo(m, err=True))
+    res = api.train_model(corpus_path, out, families=families or ("sklearn", "spacy"), folds=folds, seed=seed, limit=limit, log=log)
+    m = res.meta
+    cv = m["cv"]
+    click.echo(f"model: {res.path} ({m['backend']}, {m['corpus']['passages']} passages, {m['training_seconds']} s)")
+    prev_n = res.previous["corpus"]["passages"] if res.previous else None
+    if prev_n is not None:
+        click.echo(f"new passages since the previous model: {m['corpus']['passages'] - prev_n:+d} (was {prev_n})")
+    click.echo(f"{'label':<15}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}{'F1 before':>11}{'change':>8}")
+    for label, row in cv["per_label"].items():
+        before = res.changes.get(label, {}).get("before")
+        b = f"{before:.3f}" if before is not None else "-"
+        d = f"{row['f1'] - before:+.3f}" if before is not None else ""
+        click.echo(f"{label:<15}{row['precision']:>7.3f}{row['recall']:>7.3f}{row['f1']:>7.3f}{row['support']:>9}{b:>11}{d:>8}")
+    click.echo(f"cross-validated macro-F1: themes {cv['themes_macro_f1']:.3f}, maturity {cv['maturity_macro_f1']:.3f}")
+    for fam, r in cv["families"].items():
+        click.echo(f"  family {fam}: themes {r['themes_macro_f1']:.3f}, maturity {r['maturity_macro_f1']:.3f} ({r['seconds']} s)")
+    if m.get("heldout"):
+        h = m["heldout"]
+        click.echo(f"held-out split ({h['passages']} passages): themes {h['themes_macro_f1']:.3f}, maturity {h['maturity_macro_f1']:.3f}")
+
+
+@main.command("classify")
+@click.argument("input", type=click.File("r", encoding="utf-8"))
+@click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, path_type=str), help="Output JSONL ('-' for standard output).")
+@click.option("--model", help="Model directory or name (default: the shipped model).")
+@click.option("--no-evidence", is_flag=True, help="Skip the evidence terms (faster).")
+@handle_errors
+def classify_cli(input, output, model, no_evidence):
+    """Classify passages: INPUT is JSONL with {"id", "text"} per line ('-' for standard input)."""
+    from . import api
+    from .io import write_jsonl
+
+    items = api.read_passages(input, getattr(input, "name", "<stdin>"))
+    preds = api.classify_texts(items, model, explain=not no_evidence)
+    rows = [p.to_dict() for p in preds]
+    if output == "-":
+        out = click.get_text_stream("stdout")
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        write_jsonl(output, rows)
+
+
+@main.command("evaluate")
+@click.argument("data", type=click.Path(exists=True, path_type=str))
+@click.option("--model", help="Model directory or name (default: the shipped model).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=str), help="Also write the evaluation as an HTML page.")
+@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
+@handle_errors
+def evaluate_cli(data, model, html_path, as_json):
+    """Precision, recall, F1 and support per label, averages and the maturity confusion matrix on labelled DATA."""
+    from . import api
+
+    res = api.evaluate(data, model)
+    if html_path:
+        from .report import write_evaluation
+
+        write_evaluation(res, html_path)
+    if as_json:
+        click.echo(json.dumps(res, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"model {res['model']['name']} {res['model']['version']} on {data} ({res['data']['passages']} passages)")
+    click.echo(f"{'label':<15}{'precision':>10}{'recall':>8}{'F1':>7}{'support':>9}")
+    for label, row in res["per_label"].items():
+        click.echo(f"{label:<15}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>7.3f}{row['support']:>9}")
+    click.echo(f"themes   macro: P {res['themes_macro_precision']:.3f} R {res['themes_macro_recall']:.3f} F1 {res['themes_macro_f1']:.3f}")
+    click.echo(f"themes   micro: P {res['themes_micro_precision']:.3f} R {res['themes_micro_recall']:.3f} F1 {res['themes_micro_f1']:.3f}")
+    click.echo(f"maturity macro-F1 (1.0/2.0/3.0): {res['maturity_macro_f1']:.3f}   with none: {res['maturity_macro_f1_with_none']:.3f}")
+    click.echo("maturity confusion (rows true, columns predicted):")
+    click.echo(f"{'':>8}" + "".join(f"{c:>7}" for c in ("1.0", "2.0", "3.0", "none")))
+    for c, row in zip(("1.0", "2.0", "3.0", "none"), res["maturity_confusion"]):
+        click.echo(f"{c:>8}" + "".join(f"{v:>7}" for v in row))
+    if html_path:
+        click.echo(f"HTML written to {html_path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -5,12 +5,12 @@ A model is a directory (as in spaCy)::
     models/docscan-nl/
         meta.json        labels, thresholds, metrics, corpus hash, library versions
         MODEL_CARD.md    what it is for, how good it is, its limits
-        model.skops      the scikit-learn objects, in skops format (no pickle)
-        spacy/           or: a spaCy pipeline written with nlp.to_disk()
+        model.npz        the linear models as plain NumPy arrays (no pickle)
+        spacy/           or: spaCy pipelines written with nlp.to_disk()
 
-Loading checks ``meta.json``, refuses anything but scikit-learn, NumPy and
-SciPy types inside the skops file (so loading never runs code from the
-model directory), and warns when library versions differ from training.
+Loading checks ``meta.json``, reads ``model.npz`` with
+``allow_pickle=False`` (so loading can never run code from the model
+directory), and warns when library versions differ from training.
 """
 from __future__ import annotations
 
@@ -24,24 +24,19 @@ from .errors import ModelError
 from .types import MATURITY_CLASSES, THEMES
 
 META_VERSION = 1
-SAFE_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
 
 
 def library_versions() -> dict[str, str]:
-    import numpy
-    import scipy
-    import sklearn
-    import spacy
+    """Versions of the libraries that shape a model (read from package metadata, no imports)."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    from . import __version__
-
-    return {
-        "docscan": __version__,
-        "scikit-learn": sklearn.__version__,
-        "spacy": spacy.__version__,
-        "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
-    }
+    out = {}
+    for dist in ("docscan", "scikit-learn", "spacy", "spacy-lookups-data", "numpy", "scipy"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = "unknown"
+    return out
 
 
 def resolve(model: str | os.PathLike | None = None) -> str:
@@ -80,28 +75,11 @@ def check_versions(meta: dict) -> list[str]:
     """Warnings for libraries whose version differs from the one the model was trained with."""
     out = []
     now = library_versions()
-    for lib in ("scikit-learn", "spacy", "numpy"):
+    for lib in ("scikit-learn", "spacy", "spacy-lookups-data", "numpy"):
         was = meta["library_versions"].get(lib)
-        if was and was.split(".")[:2] != now[lib].split(".")[:2]:
+        if was and now.get(lib) and was.split(".")[:2] != now[lib].split(".")[:2]:
             out.append(f"model trained with {lib} {was}, running {now[lib]}; retrain if predictions look wrong")
     return out
-
-
-def safe_load_skops(file: str):
-    """Load a skops file, trusting only scikit-learn, NumPy, SciPy and builtin types."""
-    import skops.io as sio
-
-    try:
-        untrusted = sio.get_untrusted_types(file=file)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a broken model
-        raise ModelError(f"{file}: not a valid skops model file ({type(exc).__name__}); retrain the model") from None
-    unsafe = [t for t in untrusted if not t.startswith(SAFE_PREFIXES)]
-    if unsafe:
-        raise ModelError(f"{file}: refuses to load untrusted types {', '.join(unsafe[:3])}; the model file is not ours")
-    try:
-        return sio.load(file, trusted=untrusted)
-    except Exception as exc:  # noqa: BLE001
-        raise ModelError(f"{file}: cannot be loaded ({type(exc).__name__}: {exc}); retrain the model") from None
 
 
 @dataclass

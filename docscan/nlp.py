@@ -9,6 +9,7 @@ parts to matching and to the classifier.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from typing import Iterable
 
@@ -108,6 +109,22 @@ def _split(w: str, depth: int) -> tuple[float, tuple[str, ...]] | None:
                 if best is None or score > best[0]:
                     best = (score, parts)
     return best
+
+
+@functools.lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """The Dutch lookup lemma table of spacy-lookups-data (the one the pipeline's lemmatiser uses)."""
+    import srsly
+    import spacy_lookups_data
+
+    path = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data", "nl_lemma_lookup.json.gz")
+    return srsly.read_gzip_json(path)
+
+
+def lemma_of(word: str) -> str:
+    """Lemma of one word form by table look-up (``werkten`` -> ``werken``)."""
+    table = lemma_table()
+    return table.get(word) or table.get(word.lower()) or word.lower()
 
 
 def lemmas(doc) -> list[str]:

@@ -25,7 +25,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import corpus as corpus_mod
-from .classify import WORD_TOKEN, SklearnModel, SpacyModel
+from .classify import EMPTY, LinearModel, SpacyModel, lemma_texts
+from .features import Featurizer, idf, tfidf
 from .errors import CorpusError
 from .io import atomic_writer
 from .model import META_VERSION, library_versions
@@ -47,12 +48,10 @@ class Data:
 
 
 def make_data(examples: Sequence[corpus_mod.Example]) -> Data:
-    from .nlp import feature_texts
-
     texts = [ex.text for ex in examples]
     Y = np.array([[t in ex.themes for t in THEMES] for ex in examples], dtype=int).reshape(len(examples), len(THEMES))
     y = np.array([MATURITY_CLASSES.index(ex.maturity or "none") for ex in examples], dtype=int)
-    return Data(texts, feature_texts(texts), Y, y)
+    return Data(texts, lemma_texts(texts), Y, y)
 
 
 # ---------------------------------------------------------------- families
@@ -61,41 +60,57 @@ def make_data(examples: Sequence[corpus_mod.Example]) -> Data:
 @dataclass
 class SklearnFamily:
     name = "sklearn"
-    C_themes: float = 4.0
-    C_maturity: float = 4.0
+    C: float = 4.0
     random_state: int = 0
 
-    def fit(self, d: Data) -> SklearnModel:
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from scipy.sparse import hstack
-
-        word = TfidfVectorizer(token_pattern=WORD_TOKEN, ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=60000)
-        char = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, max_features=120000, lowercase=True
+    def fit(self, d: Data) -> LinearModel:
+        fz = Featurizer()
+        counts = fz.counts(d.texts)
+        idf_ = idf(counts)
+        X = tfidf(counts, idf_, fz.n_word)
+        themes = [self._binary(X, d.Y[:, j]) for j in range(len(THEMES))]
+        # maturity: one calibrated one-vs-rest regression per class, normalised at prediction time
+        if len(set(d.y.tolist())) < len(MATURITY_CLASSES):
+            raise CorpusError("every maturity class (1.0, 2.0, 3.0, none) needs examples to train")
+        mats = [self._binary(X, (d.y == k).astype(int)) for k in range(len(MATURITY_CLASSES))]
+        f32 = np.float32
+        return LinearModel(
+            fz,
+            idf_.astype(f32),
+            np.array([m[0] for m in themes], dtype=f32),
+            np.array([m[1] for m in themes]),
+            np.array([m[2] for m in themes]),
+            np.array([m[0] for m in mats], dtype=f32),
+            np.array([m[1] for m in mats]),
+            np.array([m[2] for m in mats]),
         )
-        X = hstack([word.fit_transform(d.feats), char.fit_transform(d.texts)]).tocsr()
-        themes = []
-        for j in range(len(THEMES)):
-            lr = LogisticRegression(
-                C=self.C_themes, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=self.random_state
-            )
-            clf = CalibratedClassifierCV(lr, method="sigmoid", cv=3)
-            themes.append(clf.fit(X, d.Y[:, j]))
-        lr = LogisticRegression(C=self.C_maturity, class_weight="balanced", max_iter=3000, random_state=self.random_state)
-        maturity = CalibratedClassifierCV(lr, method="sigmoid", cv=3).fit(X, d.y)
-        return SklearnModel(word, char, themes, maturity)
+
+    def _binary(self, X, y) -> tuple[np.ndarray, float, tuple[float, float]]:
+        """A balanced logistic regression with Platt scaling fitted on 3-fold predictions."""
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+
+        lr = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=self.random_state)
+        inner = CalibratedClassifierCV(lr, method="sigmoid", cv=3, ensemble=False).fit(X, y).calibrated_classifiers_[0]
+        cal = inner.calibrators[0]
+        return inner.estimator.coef_[0], float(inner.estimator.intercept_[0]), (float(cal.a_), float(cal.b_))
 
 
 @dataclass
 class SpacyFamily:
     name = "spacy"
-    epochs: int = 12
+    epochs: int = 8
     dropout: float = 0.2
     random_state: int = 0
 
     def fit(self, d: Data) -> SpacyModel:
+        themes = self._fit_one(d, "textcat_multilabel", [{t: float(v) for t, v in zip(THEMES, row)} for row in d.Y])
+        maturity = self._fit_one(
+            d, "textcat", [{f"m{c}": float(i == k) for i, c in enumerate(MATURITY_CLASSES)} for k in d.y]
+        )
+        return SpacyModel(themes, maturity)
+
+    def _fit_one(self, d: Data, component: str, cats: list[dict]):
         import random
 
         import spacy
@@ -104,25 +119,17 @@ class SpacyFamily:
 
         fix_random_seed(self.random_state)
         nlp = spacy.blank("nl")
-        bow = {"@architectures": "spacy.TextCatBOW.v3", "ngram_size": 2, "no_output_layer": False, "length": 262144}
-        multi = nlp.add_pipe("textcat_multilabel", config={"model": dict(bow, exclusive_classes=False), "threshold": 0.5})
-        excl = nlp.add_pipe("textcat", config={"model": dict(bow, exclusive_classes=True), "threshold": 0.0})
-        for t in THEMES:
-            multi.add_label(t)
-        for c in MATURITY_CLASSES:
-            excl.add_label(f"m{c}")
-        examples = []
-        for feat, row, k in zip(d.feats, d.Y, d.y):
-            cats = {t: float(v) for t, v in zip(THEMES, row)}
-            cats.update({f"m{c}": float(i == k) for i, c in enumerate(MATURITY_CLASSES)})
-            examples.append(Example.from_dict(nlp.make_doc(feat), {"cats": cats}))
+        bow = {"@architectures": "spacy.TextCatBOW.v3", "ngram_size": 2, "no_output_layer": False, "length": 262144,
+               "exclusive_classes": component == "textcat"}
+        nlp.add_pipe(component, config={"model": bow})
+        examples = [Example.from_dict(nlp.make_doc(feat or EMPTY), {"cats": c}) for feat, c in zip(d.feats, cats)]
         optimizer = nlp.initialize(lambda: examples)
         rng = random.Random(self.random_state)
         for _ in range(self.epochs):
             rng.shuffle(examples)
             for batch in minibatch(examples, size=16):
                 nlp.update(batch, drop=self.dropout, sgd=optimizer)
-        return SpacyModel(nlp)
+        return nlp
 
 
 FAMILIES = {"sklearn": SklearnFamily, "spacy": SpacyFamily}
@@ -215,7 +222,7 @@ def cross_validate(family, d: Data, folds: int = 5, seed: int = 0, log: Log | No
     splits = list(KFold(folds, shuffle=True, random_state=seed).split(np.arange(n)))
     for k, (tr, te) in enumerate(splits):
         m = family.fit(d.subset(tr))
-        tp, mp = m.predict_proba([d.texts[i] for i in te], [d.feats[i] for i in te])
+        tp, mp = m.predict_proba([d.texts[i] for i in te], [d.feats[i] for i in te])  # noqa: F841
         theme_p[te], mat_p[te] = tp, mp
         if log:
             log(f"  {family.name}: fold {k + 1}/{folds} done")
@@ -347,7 +354,7 @@ def train(
         "library_versions": library_versions(),
         "training_seconds": round(time.perf_counter() - t_start, 1),
     }
-    save(final, meta, out)
+    meta = save(final, meta, out)
     changes = {}
     if previous and previous.get("cv", {}).get("per_label"):
         for label, row in meta["cv"]["per_label"].items():
@@ -357,19 +364,19 @@ def train(
     return TrainResult(out, meta, previous, changes)
 
 
-def save(model, meta: dict, out: str) -> None:
+def save(model, meta: dict, out: str) -> dict:
     """Write the model directory atomically: build it beside ``out``, then swap it in."""
     parent = os.path.dirname(os.path.abspath(out))
     os.makedirs(parent, exist_ok=True)
     tmp = os.path.join(parent, f".{os.path.basename(out)}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
-    if isinstance(model, SklearnModel):
-        import skops.io as sio
-
-        sio.dump(model.to_state(), os.path.join(tmp, "model.skops"))
+    if isinstance(model, LinearModel):
+        model.save(os.path.join(tmp, "model.npz"))
+        meta = dict(meta, features=model.featurizer.params(), format="model.npz: NumPy arrays only, loaded with allow_pickle=False")
     else:
-        model.nlp.to_disk(os.path.join(tmp, "spacy"))
+        model.themes_nlp.to_disk(os.path.join(tmp, "spacy", "themes"))
+        model.maturity_nlp.to_disk(os.path.join(tmp, "spacy", "maturity"))
     with atomic_writer(os.path.join(tmp, "meta.json")) as fh:
         json.dump(meta, fh, indent=2, ensure_ascii=False)
         fh.write("\n")
@@ -382,6 +389,7 @@ def save(model, meta: dict, out: str) -> None:
     os.replace(tmp, out)
     if old:
         shutil.rmtree(old, ignore_errors=True)
+    return meta
 
 
 def model_card(meta: dict) -> str:
