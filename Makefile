@@ -24,9 +24,8 @@ install-test: $(VENV)/.installed-test
 
 ## make demo: install docscan and analyse the bundled example plan
 demo: install
-	@mkdir -p reports
-	$(BIN)/docscan extract $(EXAMPLE) -o reports/informatiebeleidsplan-veenendrecht.jsonl
-	@echo "Passages written: $$(pwd)/reports/informatiebeleidsplan-veenendrecht.jsonl"
+	$(BIN)/docscan analyze $(EXAMPLE) -o reports/informatiebeleidsplan-veenendrecht.html --json reports/informatiebeleidsplan-veenendrecht.json
+	@echo "Report written: $$(pwd)/reports/informatiebeleidsplan-veenendrecht.html"
 
 ## make test: install the test extras and run the whole suite
 test: install-test

@@ -126,13 +126,16 @@ def write_report(
     score: DocumentScore,
     html_path: str | os.PathLike,
     json_path: str | os.PathLike | None = None,
+    *,
+    max_evidence: int = 6,
 ) -> None:
     """Write the HTML report (and the JSON findings when ``json_path`` is given), atomically.
 
     Both documents are rendered before anything is written, so a failure
-    leaves existing files untouched.
+    leaves existing files untouched. ``max_evidence`` is passed to
+    :func:`render_html` (the ``[report] max_evidence`` setting).
     """
-    html = render_html(score)
+    html = render_html(score, max_evidence=max_evidence)
     payload = None
     if json_path is not None:
         payload = json.dumps(to_json(score), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
