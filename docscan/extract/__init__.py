@@ -18,7 +18,7 @@ from . import layout
 from .ocr import INSTALL_HINT, ocr_page, tesseract_status
 from .pages import PageText, PdfiumReader, Segment
 from .pdf import check_readable, open_pdfium
-from .tables import MIN_PATHS, TableFinder
+from .tables import DIFFICULT_PATHS, MIN_PATHS, TableFinder, find_ruled_tables
 
 __all__ = ["extract", "file_sha256", "OCR_MODES", "Segment", "PageText"]
 
@@ -94,9 +94,12 @@ def extract(
                     scans_without_ocr.append(p.number)
             elif ocr == "never" and _is_scan(p):
                 scans_without_ocr.append(p.number)
-            p.segments = layout.merge_fragments(p.segments)
+            cuts = sorted({r[0] for r in p.rules if r[2] - r[0] <= 2.5})
+            p.segments = layout.merge_fragments(p.segments, cuts)
             if p.paths >= MIN_PATHS and p.segments and p.number not in ocr_pages:
-                found = finder.find(p.number)
+                found, _rest = find_ruled_tables(p.rules, p.segments)
+                if not found and p.paths >= DIFFICULT_PATHS:
+                    found = finder.find(p.number)  # many lines but no clean grid: let pdfplumber look
                 if found:
                     tables[p.number] = found
             pages.append(p)

@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from statistics import median
+from typing import Sequence
 
 from ..text import join_hyphenated, split_sentences, word_count
 from ..types import Passage
@@ -27,8 +28,8 @@ from .pages import SPLIT_GAP, PageText, Segment
 # ---------------------------------------------------------------- 1. fragments
 
 
-def merge_fragments(segs: list[Segment]) -> list[Segment]:
-    """Join consecutive segments that continue the same line."""
+def merge_fragments(segs: list[Segment], cuts: Sequence[float] = ()) -> list[Segment]:
+    """Join consecutive segments that continue the same line (never across a vertical rule in ``cuts``)."""
     out: list[Segment] = []
     for s in segs:
         if out:
@@ -38,7 +39,8 @@ def merge_fragments(segs: list[Segment]) -> list[Segment]:
             )
             gap = s.x0 - p.x1
             unit = max(p.size, s.size, 4.0)
-            if same_line and -0.5 * unit < gap < SPLIT_GAP * unit and not _is_bullet(s.text):
+            ruled = any(p.x1 - 1 <= x <= s.x0 + 1 for x in cuts)
+            if same_line and -0.5 * unit < gap < SPLIT_GAP * unit and not ruled and not _is_bullet(s.text):
                 if p.space_after is None:
                     sep = "" if gap < 0.15 * unit or p.text.endswith(("-", "/")) else " "
                 else:  # the text layer knows where words end

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..text import normalize
 
@@ -46,6 +46,7 @@ class PageText:
     images: int  # image objects on the page
     image_cover: float  # share of the page area covered by the largest image
     paths: int  # vector path objects (ruling lines of tables, boxes)
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # thin lines: x0, top, x1, bottom
 
 
 _BUF_LEN = 1 << 16
@@ -106,36 +107,47 @@ class PdfiumReader:
         try:
             width = raw.FPDF_GetPageWidthF(page)
             height = raw.FPDF_GetPageHeightF(page)
-            images, cover, paths = self._objects(page, width * height)
+            images, cover, paths, rules = self._objects(page, width * height, height)
             tp = raw.FPDFText_LoadPage(page)
             try:
-                segments, chars = self._segments(tp, height, index + 1)
+                cuts = sorted({round(x0, 1) for x0, _t, x1, _b in rules if x1 - x0 <= 2.5})
+                segments, chars = self._segments(tp, height, index + 1, cuts)
             finally:
                 raw.FPDFText_ClosePage(tp)
         finally:
             raw.FPDF_ClosePage(page)
-        return PageText(index + 1, width, height, segments, chars, images, cover, paths)
+        return PageText(index + 1, width, height, segments, chars, images, cover, paths, rules)
 
-    def _objects(self, page, area: float) -> tuple[int, float, int]:
+    def _objects(self, page, area: float, height: float):
+        """Count images (and their cover) and vector paths; collect thin rules and box edges."""
         raw = self.raw
         n = raw.FPDFPage_CountObjects(page)
         images = paths = 0
         cover = 0.0
+        rules: list[tuple[float, float, float, float]] = []
         if n > 2000:  # a drawing or a map: count, do not measure
-            return 0, 0.0, n
+            return 0, 0.0, n, rules
+        fl, fb, fr, ft = self._fl, self._fb, self._fr, self._ft
         for i in range(n):
             obj = raw.FPDFPage_GetObject(page, i)
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == raw.FPDF_PAGEOBJ_PATH:
                 paths += 1
+                if raw.FPDFPageObj_GetBounds(obj, fl, fb, fr, ft):
+                    x0, x1, top, bottom = fl.value, fr.value, height - ft.value, height - fb.value
+                    w, h = x1 - x0, bottom - top
+                    if (w <= 2.5 and h >= 4) or (h <= 2.5 and w >= 8):
+                        rules.append((x0, top, x1, bottom))
+                    elif w > 2.5 and h > 2.5 and w * h < 0.5 * area:  # a box: its four edges
+                        rules += [(x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)]
             elif kind == raw.FPDF_PAGEOBJ_IMAGE:
                 images += 1
                 if raw.FPDFPageObj_GetBounds(obj, self._fl, self._fb, self._fr, self._ft) and area > 0:
                     a = (self._fr.value - self._fl.value) * (self._ft.value - self._fb.value)
                     cover = max(cover, min(1.0, abs(a) / area))
-        return images, cover, paths
+        return images, cover, paths, rules
 
-    def _segments(self, tp, height: float, pageno: int) -> tuple[list[Segment], int]:
+    def _segments(self, tp, height: float, pageno: int, cuts: list[float] = ()) -> tuple[list[Segment], int]:
         """Lines of the page text, positioned with PDFium's loose character boxes.
 
         PDFium already orders characters and marks line ends with CR LF.
@@ -163,17 +175,17 @@ class PdfiumReader:
             x0, top, bottom = box.left, box.top, box.bottom
             raw.FPDFText_GetLooseCharBox(tp, e, box)
             lines.append([s, e, x0, max(top, box.top), max(box.right, x0), min(bottom, box.bottom)])
-        splits = self._gaps(tp, lines)
+        splits = self._gaps(tp, lines, cuts)
         segs: list[Segment] = []
         for li, (s, e, x0, top, x1, bottom) in enumerate(lines):
-            cuts = splits.get(li)
-            if not cuts:
+            line_cuts = splits.get(li)
+            if not line_cuts:
                 pieces = [(s, e + 1, x0, x1)]
             else:
                 pieces = []
-                bounds = [s] + [c for c, _, _ in cuts] + [e + 1]
-                lefts = [x0] + [cx for _, cx, _ in cuts]
-                rights = [px for _, _, px in cuts] + [x1]
+                bounds = [s] + [c for c, _, _ in line_cuts] + [e + 1]
+                lefts = [x0] + [cx for _, cx, _ in line_cuts]
+                rights = [px for _, _, px in line_cuts] + [x1]
                 for k in range(len(bounds) - 1):
                     pieces.append((bounds[k], bounds[k + 1], lefts[k], rights[k]))
             for a, b, px0, px1 in pieces:
@@ -192,8 +204,9 @@ class PdfiumReader:
                 )
         return segs, printable
 
-    def _gaps(self, tp, lines) -> dict[int, list[tuple[int, float, float]]]:
-        """Find lines whose text rectangles lie far apart; return split points per line."""
+    def _gaps(self, tp, lines, rule_xs: list[float] = ()) -> dict[int, list[tuple[int, float, float]]]:
+        """Find lines whose text rectangles lie far apart, or on both sides of a
+        vertical rule (table cells); return split points per line."""
         raw = self.raw
         nrects = raw.FPDFText_CountRects(tp, 0, -1)
         if nrects <= len(lines):
@@ -223,7 +236,8 @@ class PdfiumReader:
             cuts = []
             right = rcs[0][2]
             for rc in rcs[1:]:
-                if rc[0] - right > SPLIT_GAP * unit:
+                ruled = any(right - 1 <= x <= rc[0] + 1 for x in rule_xs)
+                if rc[0] - right > SPLIT_GAP * unit or ruled:
                     mid = (rc[1] + rc[3]) / 2
                     idx = raw.FPDFText_GetCharIndexAtPos(tp, rc[0] + 0.3, mid, 1.5, (rc[1] - rc[3]) / 2)
                     if ln[0] < idx <= ln[1] and (not cuts or idx > cuts[-1][0]):

@@ -19,9 +19,18 @@ from importlib import resources
 
 from ..io import atomic_writer
 from ..types import MATURITY_LEVELS, THEMES, DocumentScore, Evidence
-from .render import THEME_LABELS, build_context, check_score, environment, highlight, ordered_themes
+from .render import THEME_LABELS, build_context, check_score, environment, evaluation_context, highlight, ordered_themes
 
-__all__ = ["SCHEMA_VERSION", "render_html", "to_json", "write_report", "json_schema", "highlight"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "render_html",
+    "to_json",
+    "write_report",
+    "json_schema",
+    "highlight",
+    "render_evaluation",
+    "write_evaluation",
+]
 
 SCHEMA_VERSION = 1
 
@@ -144,3 +153,17 @@ def write_report(
     if payload is not None:
         with atomic_writer(json_path) as fh:
             fh.write(payload)
+
+
+def render_evaluation(result: dict) -> str:
+    """A small self-contained HTML page for the result of :func:`docscan.api.evaluate`."""
+    from .. import __version__
+
+    return environment().get_template("evaluation.html.j2").render(**evaluation_context(result, __version__))
+
+
+def write_evaluation(result: dict, html_path: str | os.PathLike) -> None:
+    """Atomically write :func:`render_evaluation` to ``html_path``."""
+    html = render_evaluation(result)
+    with atomic_writer(html_path) as fh:
+        fh.write(html)

@@ -111,7 +111,13 @@ def nl_setting(value) -> str:
 
 
 def pct(share: float) -> str:
-    return f"{round(100 * share)}%"
+    """A share or probability as a whole percentage; never claims 100% or 0% for values in between."""
+    share = float(share)
+    if 0.995 <= share < 1.0:
+        return ">99%"
+    if 0.0 < share < 0.005:
+        return "<1%"
+    return f"{int(math.floor(100 * share + 0.5))}%"
 
 
 def nl_date(iso: str, with_time: bool = True) -> str:
@@ -599,6 +605,55 @@ def build_context(score: DocumentScore, max_evidence: int = 6) -> dict:
             "per_label": _per_label(score.model),
         },
         "counts": {v: sum(1 for t in themes if t.verdict == v) for v in VERDICTS},
+    }
+
+
+def evaluation_context(result: dict, version: str) -> dict:
+    """The template data for the evaluation page of ``docscan evaluate --html``."""
+    import os
+
+    def num(v, digits=3):
+        return nl_num(v, digits) if isinstance(v, (int, float)) and not isinstance(v, bool) else "\u2013"
+
+    def label(key):
+        return THEME_LABELS.get(key) or LEVEL_LABELS.get(key) or ("geen houding" if key == "none" else str(key))
+
+    averages = []
+    for key, name in (
+        ("themes_macro", "Thema's, macro"),
+        ("themes_micro", "Thema's, micro"),
+    ):
+        if any(f"{key}_{m}" in result for m in ("precision", "recall", "f1")):
+            averages.append({"label": name, "precision": num(result.get(f"{key}_precision")),
+                             "recall": num(result.get(f"{key}_recall")), "f1": num(result.get(f"{key}_f1"))})
+    for key, name in (("maturity_macro_f1", "Volwassenheid 1.0/2.0/3.0, macro"),
+                      ("maturity_macro_f1_with_none", "Volwassenheid met 'geen', macro")):
+        if key in result:
+            averages.append({"label": name, "precision": "\u2013", "recall": "\u2013", "f1": num(result[key])})
+    per_label = [
+        {"label": label(k), "precision": num(m.get("precision")), "recall": num(m.get("recall")),
+         "f1": num(m.get("f1")), "support": num(m.get("support"), 0)}
+        for k, m in (result.get("per_label") or {}).items()
+    ]
+    confusion = None
+    matrix = result.get("maturity_confusion")
+    if matrix:
+        classes = list(MATURITY_LEVELS + ("none",))[: len(matrix)]
+        confusion = {
+            "classes": [label(c) for c in classes],
+            "rows": [{"label": label(c), "cells": [str(v) for v in row]} for c, row in zip(classes, matrix)],
+        }
+    model = result.get("model") or {}
+    data = result.get("data") or {}
+    return {
+        "c": PALETTE,
+        "model": {"name": str(model.get("name", "model")), "version": str(model.get("version", ""))},
+        "data": {"name": os.path.basename(os.path.normpath(str(data.get("path", "")))) or "\u2013",
+                 "passages": data.get("passages", "\u2013")},
+        "averages": averages,
+        "per_label": per_label,
+        "confusion": confusion,
+        "version": version,
     }
 
 
