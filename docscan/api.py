@@ -155,7 +155,9 @@ def analyze(
     t0 = time.perf_counter()
     clf = load_classifier(model)
     t1 = time.perf_counter()
+    warm = _warm_up_in_background()  # tokenizer, lemma table, language model load while PDFium reads
     doc = extract_document(path, password=password, ocr=ocr, config=cfg, progress=progress)
+    warm.join()
     t2 = time.perf_counter()
     passages = [p for p in doc.passages if p.kind in CLASSIFIED_KINDS]
     preds = clf.predict([p.text for p in passages], [p.id for p in passages])
@@ -165,6 +167,25 @@ def analyze(
     score = score_document(doc, passages, preds, clf.meta, cfg["score"])
     t4 = time.perf_counter()
     return Analysis(doc, passages, preds, score, {"model_load": t1 - t0, "extract": t2 - t1, "classify": t3 - t2, "score": t4 - t3})
+
+
+def _warm_up_in_background():
+    """Load the NLP resources in a thread; PDF reading (C code) runs beside it."""
+    import threading
+
+    def work():
+        from . import features, nlp
+
+        try:
+            features._tokenizer()
+            nlp.lemma_table()
+            nlp._identifier()
+        except Exception:  # noqa: BLE001 - the foreground loads them again and reports errors
+            pass
+
+    t = threading.Thread(target=work, name="docscan-warm-up", daemon=True)
+    t.start()
+    return t
 
 
 def default_report_path(pdf: str | os.PathLike, reports_dir: str = "reports") -> str:
@@ -189,3 +210,64 @@ def analyze_to_report(
     write_report(analysis.score, html_path, json_path)
     analysis.timings["render"] = time.perf_counter() - t
     return analysis, html_path
+
+
+# ---------------------------------------------------------------- labelling, import and export
+
+
+def label_session(
+    source: str | os.PathLike,
+    corpus: str | None = None,
+    *,
+    model: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    ocr: str | None = None,
+    config: dict | None = None,
+    progress: Progress | None = None,
+):
+    """A :class:`docscan.label.LabelSession` on a PDF or passages JSONL (default corpus: corpus/labelled/<stem>.jsonl)."""
+    from .label import LabelSession
+
+    return LabelSession(source, corpus, model=model, user=user, password=password, ocr=ocr, config=config, progress=progress)
+
+
+def default_import_path(path: str | os.PathLike, corpus_dir: str = "corpus") -> str:
+    stem = os.path.splitext(os.path.basename(os.fspath(path)))[0]
+    return os.path.join(corpus_dir, f"{stem}.jsonl")
+
+
+def import_corpus(path: str | os.PathLike, fmt: str, out: str | None = None, *, force: bool = False):
+    """Convert an annotation tool's export (``prodigy``, ``doccano``, ``labelstudio``) into a corpus file.
+
+    Returns ``(ImportResult, out_path, overlap)`` where ``overlap`` counts imported texts that
+    already occur elsewhere in the output's corpus folder. Refuses to replace an existing file
+    unless ``force``; the file is written atomically.
+    """
+    from . import corpus as corpus_mod
+    from . import interchange
+    from .errors import CorpusError
+    from .io import write_jsonl
+    from .label import corpus_root_of, known_hashes
+
+    out = out or default_import_path(path)
+    result = interchange.read(path, fmt)
+    if os.path.exists(out) and not force:
+        raise CorpusError(f"{out}: already exists; choose another -o or pass --force to replace it")
+    existing = known_hashes(corpus_root_of(out), exclude=[out])
+    overlap = sum(1 for ex in result.examples if corpus_mod.text_hash(ex.text) in existing)
+    write_jsonl(out, (ex.to_dict() for ex in result.examples))
+    return result, out, overlap
+
+
+def export_corpus(corpus: str | os.PathLike, fmt: str, out: str | os.PathLike) -> int:
+    """Write a (valid) corpus folder or file in an annotation tool's format; return the number of passages."""
+    from . import corpus as corpus_mod
+    from . import interchange
+
+    if fmt not in interchange.FORMATS:
+        from .errors import CorpusError
+
+        raise CorpusError(f"unknown format '{fmt}' (known: {', '.join(interchange.FORMATS)})")
+    examples = corpus_mod.load(corpus_mod.corpus_files(corpus))
+    return interchange.write(examples, fmt, out)

@@ -80,24 +80,38 @@ class LinearModel:
             raise ModelError(f"{path}: array shapes do not match meta.json; retrain the model")
         return cls(featurizer, **arrays)
 
-    def explain(self, text: str, row, label: str, top: int = 5) -> list[str]:
-        """Surface words and phrases of ``text`` that pushed ``label`` up most."""
-        if label in THEMES:
-            coef = self.theme_coef[THEMES.index(label)]
-        else:
-            coef = self.mat_coef[MATURITY_CLASSES.index(label)]
-        contrib = dict(zip(row.indices.tolist(), (row.data * coef[row.indices]).tolist()))
-        toks = self.featurizer.tokens(text)
+    def explain(self, text: str, row, label: str, top: int = 5, toks=None) -> list[str]:
+        """Surface words and phrases of ``text`` that pushed ``label`` up most.
+
+        A word's share is the sum of (TF-IDF value x coefficient) over its
+        features: its lemma, half of each lemma bigram it is in, and its
+        character n-grams.
+        """
+        toks = toks if toks is not None else self.featurizer.tokens(text)
+        if not toks:
+            return []
+        coef = self.theme_coef[THEMES.index(label)] if label in THEMES else self.mat_coef[MATURITY_CLASSES.index(label)]
         fz = self.featurizer
-        scores = []
+        feat, owner, weight = [], [], []
         for i, (_surface, lemma, wi, ci) in enumerate(toks):
-            s = contrib.get(wi, 0.0) + sum(contrib.get(int(j), 0.0) for j in ci)
+            feat.append(wi)
+            owner.append(i)
+            weight.append(1.0)
+            feat.extend(ci.tolist())
+            owner.extend([i] * len(ci))
+            weight.extend([1.0] * len(ci))
             if i + 1 < len(toks):
-                s += 0.5 * contrib.get(_h(f"b {lemma} {toks[i + 1][1]}", fz.word_bits), 0.0)
-            if i > 0:
-                s += 0.5 * contrib.get(_h(f"b {toks[i - 1][1]} {lemma}", fz.word_bits), 0.0)
-            scores.append(s)
-        return _top_terms(text, [t[0] for t in toks], scores, top)
+                b = _h(f"b {lemma} {toks[i + 1][1]}", fz.word_bits)
+                feat += [b, b]
+                owner += [i, i + 1]
+                weight += [0.5, 0.5]
+        feat_a = np.asarray(feat, dtype=np.int64)
+        pos = np.searchsorted(row.indices, feat_a)
+        pos_c = np.minimum(pos, len(row.indices) - 1)
+        hit = (pos < len(row.indices)) & (row.indices[pos_c] == feat_a)
+        contrib = np.where(hit, row.data[pos_c] * coef[feat_a] * np.asarray(weight), 0.0)
+        scores = np.bincount(np.asarray(owner), weights=contrib, minlength=len(toks))
+        return _top_terms(text, [t[0] for t in toks], scores.tolist(), top)
 
 
 def _top_terms(text: str, words: list[str], scores: list[float], top: int) -> list[str]:
@@ -214,10 +228,13 @@ class Classifier:
         out = []
         for i, pid in enumerate(ids):
             evidence: dict[str, list[str]] = {}
-            if explain:
+            labels = list(themes[i]) + ([levels[i]] if levels[i] else [])
+            if explain and labels:
                 row = X[i] if X is not None else None
-                for label in list(themes[i]) + ([levels[i]] if levels[i] else []):
-                    evidence[label] = self.model.explain(texts[i], row, label)
+                toks = self.model.featurizer.tokens(texts[i]) if X is not None else None
+                for label in labels:
+                    evidence[label] = self.model.explain(texts[i], row, label, toks=toks) if toks is not None else \
+                        self.model.explain(texts[i], row, label)
             out.append(
                 Prediction(
                     passage_id=pid,

@@ -308,5 +308,86 @@ def evaluate_cli(data, model, html_path, as_json):
         click.echo(f"HTML written to {html_path}")
 
 
+# ---------------------------------------------------------------- labelling, import, export (issue 6)
+
+FORMAT_CHOICES = click.Choice(["prodigy", "doccano", "labelstudio"])
+
+
+@main.command("label")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--corpus", "corpus_file", type=click.Path(dir_okay=False, path_type=str),
+              help="Corpus file the answers are appended to (default: corpus/labelled/<file stem>.jsonl).")
+@click.option("--model", help="Model directory or name that ranks and pre-labels the passages (default: the shipped model).")
+@click.option("--user", help="Name stored as labelled_by (default: $DOCSCAN_USER or the login name).")
+@click.option("--password", help="Password of an encrypted PDF.")
+@click.option("--ocr", type=OCR_CHOICES, default=None, help="OCR for image-only pages (default: auto).")
+@handle_errors
+def label_cli(file, corpus_file, model, user, password, ocr):
+    """Label the passages of FILE (a PDF or a passages JSONL) in the terminal, most informative first.
+
+    Keys: 1-6 (or s l d v e r) toggle a theme, 7 8 9 0 set maturity 1.0/2.0/3.0/none (m cycles),
+    Enter or a accept, k skip, u undo the last answer, ? show a label's definition, q quit.
+    Every answer is saved at once; a new session on the same file resumes where you stopped.
+    """
+    from . import api
+    from .label_tui import run
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError("docscan label is interactive: run it in a terminal (the library API is docscan.label.LabelSession)")
+    with ProgressBar("Reading", False) as bar:
+        session = api.label_session(file, corpus_file, model=model, user=user, password=password, ocr=ocr, progress=bar.update)
+    try:
+        if session.current is None and session.pending is None:
+            click.echo(f"Nothing to label: the {session.already_done} passages of {session.document} are already "
+                       f"in the corpus or skipped ({session.corpus}).")
+            return
+        run(session)
+    finally:
+        session.close()
+    click.echo(f"{session.accepted} accepted, {session.skipped} skipped; {session.corpus} now holds {session.corpus_size()} "
+               f"passages, {session.remaining} left to label.")
+    click.echo("Next: docscan corpus validate, then docscan train (it shows F1 per label before and after).")
+
+
+@corpus_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--format", "fmt", required=True, type=FORMAT_CHOICES, help="The tool that wrote FILE.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Corpus file to write (default: corpus/<file stem>.jsonl).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@handle_errors
+def corpus_import_cli(file, fmt, output, force):
+    """Turn a Prodigy, doccano or Label Studio export into a corpus JSONL file."""
+    from . import api
+
+    result, out, overlap = api.import_corpus(file, fmt, output, force=force)
+    extra = []
+    if result.skipped:
+        extra.append(f"{result.skipped} unanswered, rejected or cancelled task(s) left out")
+    if result.merged:
+        extra.append(f"{result.merged} identical duplicate(s) merged")
+    click.echo(f"{len(result.examples)} passages written to {out}" + (f" ({'; '.join(extra)})" if extra else ""))
+    if overlap:
+        warn(f"{overlap} imported passage(s) have the same text as passages already in the corpus folder; "
+             "'docscan corpus validate' will list them: keep one of each")
+
+
+@corpus_group.command("export")
+@click.argument("path", default="corpus", type=click.Path(path_type=str))
+@click.option("--format", "fmt", required=True, type=FORMAT_CHOICES, help="The annotation tool to write for.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str), help="File to write.")
+@handle_errors
+def corpus_export_cli(path, fmt, output):
+    """Write a corpus folder or file (default: corpus) for Prodigy, doccano or Label Studio."""
+    from . import api
+
+    n = api.export_corpus(path, fmt, output)
+    click.echo(f"{n} passages written to {output} ({fmt})")
+    if fmt == "labelstudio":
+        from .interchange import labelstudio_config
+
+        click.echo("Label Studio labelling interface for these tasks (Settings > Labeling Interface > Code):", err=True)
+        click.echo(labelstudio_config(), err=True, nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

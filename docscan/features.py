@@ -33,7 +33,7 @@ def _tokenizer():
     return spacy.blank("nl").tokenizer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Featurizer:
     """Stateless feature hashing; its parameters are stored in the model's meta.json."""
 
@@ -58,9 +58,22 @@ class Featurizer:
         return cls(p["word_bits"], p["char_bits"], p["char_ngrams"][0], p["char_ngrams"][1])
 
     # -------------------------------------------------------------- per word (cached)
-    @functools.lru_cache(maxsize=300_000)  # noqa: B019 - a frozen, hashable instance
     def word(self, lower: str) -> tuple[str, int, np.ndarray]:
         """(lemma, hashed lemma index, hashed char n-gram indices) of a lower-cased word."""
+        hit = self._cache.get(lower)
+        if hit is None:
+            hit = self._cache[lower] = self._word(lower)
+        return hit
+
+    @functools.cached_property
+    def _cache(self) -> dict:
+        return {}
+
+    @functools.cached_property
+    def _by_hash(self) -> dict:
+        return {}
+
+    def _word(self, lower: str) -> tuple[str, int, np.ndarray]:
         from .nlp import lemma_of
 
         lemma = lemma_of(lower)
@@ -85,27 +98,40 @@ class Featurizer:
         return out
 
     def counts(self, texts: Sequence[str]):
-        """Sparse count matrix (documents x features) of lemma 1-2-grams and char n-grams."""
+        """Sparse count matrix (documents x features) of lemma 1-2-grams and char n-grams.
+
+        Tokens come from spaCy's tokenizer as arrays of (lower-case string id,
+        is-alpha) flags, so no Token objects are made; each distinct word is
+        analysed once per process.
+        """
         from scipy.sparse import csr_matrix
+        from spacy.attrs import IS_ALPHA, LOWER
 
         tok = _tokenizer()
+        strings = tok.vocab.strings
+        by_hash = self._by_hash
+        bits = self.word_bits
         indptr = [0]
         chunks: list[np.ndarray] = []
         for doc in tok.pipe(texts, batch_size=1000):
+            arr = doc.to_array([LOWER, IS_ALPHA])
             idx: list[int] = []
             extra: list[np.ndarray] = []
             prev = None
-            for t in doc:
-                if not t.is_alpha:
+            for h, alpha in arr.tolist():
+                if not alpha:
                     prev = None
                     continue
-                lemma, wi, ci = self.word(t.lower_)
+                info = by_hash.get(h)
+                if info is None:
+                    info = by_hash[h] = self.word(strings[h])
+                lemma, wi, ci = info
                 idx.append(wi)
                 if prev is not None:
-                    idx.append(_h(f"b {prev} {lemma}", self.word_bits))
+                    idx.append(_h(f"b {prev} {lemma}", bits))
                 prev = lemma
                 extra.append(ci)
-            arr = np.concatenate([np.asarray(idx, dtype=np.int64)] + extra) if (idx or extra) else np.zeros(0, np.int64)
+            arr = np.concatenate([np.asarray(idx, dtype=np.int64)] + extra) if extra else np.zeros(0, np.int64)
             chunks.append(arr)
             indptr.append(indptr[-1] + len(arr))
         indices = np.concatenate(chunks) if chunks else np.zeros(0, np.int64)

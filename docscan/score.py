@@ -205,7 +205,7 @@ def _reason(theme, verdict, n, locs, near, pages, uncertain) -> str:
         if n == 0:
             return f"Over {name} zijn alleen {near} passages gevonden die er in de buurt komen, geen duidelijke.{sure}"
         what = "één passage" if n == 1 else f"{n} passages"
-        where = "op één plek" if locs == 1 else f"in {locs} hoofdstukken"
+        where = "in één hoofdstuk" if locs == 1 else f"in {locs} hoofdstukken"
         return f"{name[0].upper() + name[1:]} komt beperkt aan bod: {what} {where} ({_pages_text(pages)}).{sure}"
     extra = f" ({near} passage{'s' if near != 1 else ''} komt in de buurt)" if near else ""
     return f"Het plan zegt niets herkenbaars over {name}{extra}.{sure}"

@@ -125,7 +125,7 @@ class ThemeScore:
     evidence: tuple[Evidence, ...]  # ranked by probability, highest first
     pages: tuple[int, ...]  # pages with evidence, ascending
     sections: int  # distinct top-level sections with evidence
-    spread: float  # 0-1: how evenly the evidence covers the document
+    spread: float  # 0-1: share of the document's pages between the first and the last evidence page
     near_misses: int  # passages just below the threshold
 
 

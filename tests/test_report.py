@@ -522,7 +522,7 @@ def test_methode_renders_rules_and_provenance(score, report):
     method = report[report.index('id="methode"') :]
     for key in score.settings:
         assert f"<code>{key}</code>" in method
-    assert "minstens 3 passages" in method and "minstens 2 verschillende" in method
+    assert "minstens 3 passages" in method and "minstens 2 verschillende hoofdstukken" in method
     assert "0,15 onder de drempel" in method and "binnen 10 punten" in method
     assert score.sha256 in method and score.model.corpus_sha256 in method
     assert "docscan-nl 1.0.0" in method and "20 februari 2025" in method
@@ -576,3 +576,31 @@ def test_write_report_is_atomic(score, tmp_path):
     assert sorted(p.name for p in html_path.parent.iterdir()) == ["r.html", "r.json"]
     write_report(score, tmp_path / "only.html")
     assert not (tmp_path / "only.json").exists()
+
+
+# ------------------------------------------------------------- evaluation
+
+
+def test_evaluation_page(tmp_path):
+    from docscan.report import render_evaluation, write_evaluation
+
+    result = {
+        "themes_macro_f1": 0.9, "themes_macro_precision": 0.92, "themes_macro_recall": 0.88,
+        "maturity_macro_f1": 0.8,
+        "maturity_confusion": [[5, 1, 0, 0], [0, 4, 1, 0], [0, 0, 3, 1], [1, 0, 0, 20]],
+        "per_label": {"strategie": {"precision": 0.9, "recall": 0.8, "f1": 0.85, "support": 10},
+                      "none": {"precision": 0.95, "recall": 0.97, "f1": 0.96, "support": 21}},
+        "model": {"name": f"m{SCRIPT}", "version": IMG, "path": "/secret/models/m"},
+        "data": {"path": "/home/someone/corpus/heldout.jsonl", "passages": 36},
+    }
+    out = render_evaluation(result)
+    page = Page(out)
+    assert f'content="{CSP}"' in out and "<script" not in out.lower()
+    assert not any(name.startswith("on") for _, attrs in page.tags for name in attrs)
+    assert "Digitale strategie" in out and "0,850" in out and "geen houding" in out
+    assert "heldout.jsonl" in out and "/home/someone" not in out and "/secret" not in out
+    levels = [level for level, _ in page.headings]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:]))
+    write_evaluation(result, tmp_path / "eval.html")
+    assert (tmp_path / "eval.html").read_text(encoding="utf-8") == out
+    assert "<table" in render_evaluation({})  # tolerant of a sparse result

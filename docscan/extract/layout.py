@@ -486,11 +486,28 @@ def _to_passages(blocks: list[_Block], *, max_words: int, target_words: int, id_
     return out
 
 
+_TOC_NUMBERS = re.compile(r"^(\d{1,3}\s+)*\d{1,3}$|\.{4,}\s*\d{1,3}$|…{2,}\s*\d{1,3}$")
+_TOC_TITLE = re.compile(r"^(inhoud|inhoudsopgave|inhoudstafel|contents|table of contents)$", re.I)
+
+
+def strip_table_of_contents(segs: list[Segment]) -> list[Segment]:
+    """Drop a table of contents: a page with a column of page numbers (or dot
+    leaders). Text above an "Inhoud" title on that page stays."""
+    numbers = sum(1 for s in segs if _TOC_NUMBERS.search(s.text))
+    if numbers < 5 or numbers < 0.2 * len(segs):
+        return segs
+    ordered = sorted(segs, key=lambda s: (round(s.top), s.x0))
+    title = next((k for k, s in enumerate(ordered) if _TOC_TITLE.match(s.text.strip(" :"))), None)
+    return ordered[:title] if title is not None else []
+
+
 def merge_page_flows(pages: list[PageText], drop: set[tuple[int, int]], tables: dict[int, list]) -> list[Item]:
-    """The document's reading flow: per page, running lines dropped, tables cut out, columns ordered."""
+    """The document's reading flow: per page, running lines dropped, tables of
+    contents skipped, tables cut out, columns ordered."""
     flow: list[Item] = []
     for p in pages:
         kept = [s for i, s in enumerate(p.segments) if (p.number, i) not in drop]
+        kept = strip_table_of_contents(kept)
         page_tables = tables.get(p.number, [])
         items_tables: list[Item] = []
         if page_tables:

@@ -450,8 +450,8 @@ def _rules(settings: dict) -> list[dict]:
             {
                 "term": "Aanwezig",
                 "text": f"minstens {s['present_min_passages']} passages die als bewijs tellen, verspreid "
-                f"over minstens {s['present_min_locations']} verschillende pagina's of secties, en een "
-                f"themascore van minstens {s['present_min_score']} (op een schaal van 0 tot 100).",
+                f"over minstens {s['present_min_locations']} verschillende hoofdstukken (het bovenste kopniveau), "
+                f"en een themascore van minstens {s['present_min_score']} (op een schaal van 0 tot 100).",
             }
         )
     if {"weak_min_near_misses", "near_miss_margin"} <= s.keys():
@@ -468,8 +468,9 @@ def _rules(settings: dict) -> list[dict]:
         rules.append(
             {
                 "term": "Onzeker",
-                "text": f"de themascore ligt binnen {s['uncertainty_band']} punten van een grens; een "
-                "kleine wijziging in de tekst kan het oordeel dan doen omslaan. Lees de passages zelf.",
+                "text": "het oordeel ligt dicht bij een grens: de themascore ligt binnen "
+                f"{s['uncertainty_band']} punten van de minimumscore, of er is net genoeg of net te weinig "
+                "bewijs. Een kleine wijziging in de tekst kan het oordeel dan doen omslaan; lees de passages zelf.",
             }
         )
     return rules

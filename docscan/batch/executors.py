@@ -1,0 +1,245 @@
+"""Where the per-document work runs: a local process pool or a Dask distributed cluster.
+
+Both executors offer the same small interface::
+
+    with make_executor("local", jobs=2, model=path) as ex:
+        for task, outcome in ex.imap_unordered(tasks):
+            ...
+
+``outcome`` is the dict returned by :func:`docscan.batch.worker.work`; a
+worker that dies (a crash in a PDF library, the out-of-memory killer) becomes
+a failure outcome for the document it was working on, and the batch goes on.
+At most ``window`` tasks are in flight, so a large batch does not queue
+everything at once and a stop (``--fail-fast``, Ctrl-C) loses little work.
+"""
+from __future__ import annotations
+
+import collections
+import logging
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Iterable, Iterator
+
+from ..errors import DocscanError
+from .worker import Task, init_local_worker, work
+
+EXECUTORS = ("local", "dask")
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _failure(task: Task, error_type: str, message: str) -> dict:
+    return {"ok": False, "error_type": error_type, "message": message, "exit_code": 1, "pid": None, "seconds": 0.0, "peak_rss": 0}
+
+
+class LocalExecutor:
+    """A pool of worker processes on this machine (``--jobs N``), each loading the model once."""
+
+    name = "local"
+
+    def __init__(self, jobs: int, model: str | None, *, fn=work):
+        self.jobs = max(1, int(jobs))
+        self.model = model
+        self.fn = fn
+        self.window = 2 * self.jobs
+        methods = multiprocessing.get_all_start_methods()
+        # forkserver: workers do not inherit the batch process's threads (progress bar) or open connections
+        self._ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=self._ctx,
+            initializer=init_local_worker,
+            initargs=(os.getpid(), self.model),
+        )
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *_):
+        self.close(kill=exc_type is not None)
+        return False
+
+    def imap_unordered(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, dict]]:
+        pending = collections.deque(tasks)
+        suspects: collections.deque[Task] = collections.deque()  # in flight when a worker died
+        running: dict = {}
+        if self._pool is None and pending:
+            self._pool = self._new_pool()
+        while pending or suspects or running:
+            # after a crash, the suspects run one at a time so the culprit is known
+            if suspects and not running:
+                t = suspects.popleft()
+                running[self._pool.submit(self.fn, t)] = (t, True)
+            while not suspects and pending and len(running) < self.window:
+                t = pending.popleft()
+                running[self._pool.submit(self.fn, t)] = (t, False)
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                task, alone = running.pop(fut)
+                try:
+                    outcome = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if alone:
+                        yield task, _failure(
+                            task,
+                            "WorkerDied",
+                            f"{task.path}: the worker process died while analysing this file (a crash in a PDF "
+                            "library or out of memory); check the file or run it alone with 'docscan analyze'",
+                        )
+                    else:
+                        suspects.append(task)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be unpickled
+                    outcome = _failure(task, type(exc).__name__, f"{task.path}: the worker failed: {exc}")
+                yield task, outcome
+            if broken:
+                for task, _alone in running.values():
+                    suspects.append(task)
+                running.clear()
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = self._new_pool()
+
+    def close(self, kill: bool = False) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if kill:
+            procs = list(getattr(pool, "_processes", {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for p in procs:
+                try:
+                    p.kill()
+                except Exception:  # noqa: BLE001 - already gone
+                    pass
+            for p in procs:
+                p.join(timeout=5)
+        else:
+            pool.shutdown(wait=True)
+
+
+class DaskExecutor:
+    """The same work on a Dask distributed cluster.
+
+    With ``scheduler`` (``tcp://host:8786``) an existing cluster is used; without
+    it a :class:`distributed.LocalCluster` of ``jobs`` single-threaded worker
+    processes is started and stopped. The PDF's bytes travel with each task, so
+    the workers need docscan and the same model, but no shared file system.
+    """
+
+    name = "dask"
+
+    def __init__(self, jobs: int, model: str | None, scheduler: str | None = None, *, fn=work):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - a dependency of docscan
+            raise DocscanError("the Dask executor needs the 'distributed' package; pip install distributed") from None
+        self.model = model
+        self.fn = fn
+        self.cluster = None
+        try:
+            if scheduler:
+                self.client = Client(scheduler, timeout="20s", set_as_default=False)
+            else:
+                self.cluster = LocalCluster(
+                    n_workers=max(1, int(jobs)),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self.client = Client(self.cluster, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            if self.cluster is not None:
+                self.cluster.close()
+            where = scheduler or "a local cluster"
+            raise DocscanError(
+                f"cannot reach the Dask scheduler at {where} ({exc}); start it with 'dask scheduler' and workers "
+                "with 'dask worker ADDRESS', or leave out --scheduler for a local cluster"
+            ) from None
+        threads = sum(self.client.nthreads().values()) or max(1, int(jobs))
+        self.window = max(2, 2 * threads)
+        self._futures: list = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.close()
+        return False
+
+    def _submit(self, task: Task):
+        try:
+            with open(task.path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            return None, _failure(task, "InputFileError", f"{task.path}: cannot read the file ({exc.strerror}); check it")
+        data_future = self.client.scatter(data, hash=False)
+        fut = self.client.submit(self.fn, task, data_future, pure=False, key=f"docscan-{task.sha256[:16]}-{os.urandom(4).hex()}")
+        return (fut, data_future), None
+
+    def imap_unordered(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, dict]]:
+        from distributed import as_completed
+
+        pending = collections.deque(tasks)
+        running: dict = {}
+        ac = as_completed()
+
+        def fill():
+            failures = []
+            while pending and len(running) < self.window:
+                t = pending.popleft()
+                handle, failed = self._submit(t)
+                if failed is not None:
+                    failures.append((t, failed))
+                    continue
+                running[handle[0]] = (t, handle[1])
+                ac.add(handle[0])
+            return failures
+
+        yield from fill()
+        while running:
+            fut = next(ac)
+            task, data_future = running.pop(fut)
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # noqa: BLE001 - KilledWorker, lost connection, ...
+                outcome = _failure(
+                    task,
+                    type(exc).__name__,
+                    f"{task.path}: the Dask worker failed while analysing this file ({type(exc).__name__}: {exc})",
+                )
+            finally:
+                fut.release()
+                data_future.release()
+            yield task, outcome
+            yield from fill()
+
+    def close(self, kill: bool = False) -> None:
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+                self.cluster = None
+
+
+def make_executor(kind: str, jobs: int | None, model: str | None, scheduler: str | None = None):
+    jobs = jobs or default_jobs()
+    if kind == "local":
+        return LocalExecutor(jobs, model)
+    if kind == "dask":
+        return DaskExecutor(jobs, model, scheduler)
+    raise DocscanError(f"unknown executor '{kind}'; use one of {', '.join(EXECUTORS)}")
