@@ -101,3 +101,20 @@ def test_english_document_warns(runner, tmp_path):
 def test_no_progress_bar_when_not_a_terminal(runner, layout_pdf, tmp_path):
     result = runner.invoke(cli.main, ["extract", str(layout_pdf[0]), "-o", str(tmp_path / "o.jsonl")])
     assert "Extracting" not in result.output
+
+
+def test_progress_bar_on_a_terminal_and_quiet_silences_it(big_pdf_100, tmp_path):
+    import sys
+
+    import pexpect
+
+    exe = [sys.executable, "-m", "docscan.cli", "extract", str(big_pdf_100), "-o", str(tmp_path / "o.jsonl")]
+    child = pexpect.spawn(exe[0], exe[1:], env={"TERM": "xterm", "COLUMNS": "100", "PATH": "/usr/bin:/bin"}, timeout=60, encoding="utf-8")
+    out = child.read()
+    child.close()
+    assert child.exitstatus == 0, out
+    assert "Extracting" in out and "/100" in out  # rich's count column: done/total
+    child = pexpect.spawn(exe[0], exe[1:] + ["-q"], env={"TERM": "xterm", "PATH": "/usr/bin:/bin"}, timeout=60, encoding="utf-8")
+    out = child.read()
+    child.close()
+    assert child.exitstatus == 0 and out.strip() == ""
