@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 
 from ..errors import CorruptPDFError, EncryptedPDFError, InputFileError, NotAPDFError
@@ -74,26 +73,24 @@ def open_pdfium(path: str, password: str | None = None):
         ) from None
 
 
-def repair_with_ghostscript(path: str, password: str | None = None, timeout: float = 120) -> str | None:
-    """Rewrite a damaged PDF with Ghostscript (as pdfplumber's ``repair=True`` does).
+def repair_with_ghostscript(path: str, password: str | None = None) -> str | None:
+    """Rewrite a damaged PDF with pdfplumber's repair (Ghostscript's pdfwrite).
 
     Returns the path of a temporary repaired file, or None when Ghostscript is
-    missing or fails.
+    missing or cannot repair it.
     """
-    gs = ghostscript()
-    if not gs:
+    if not ghostscript():
         return None
+    import pdfplumber
+
     fd, out = tempfile.mkstemp(suffix=".pdf", prefix="docscan-repair-")
     os.close(fd)
-    cmd = [gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite", f"-sOutputFile={out}"]
-    if password:
-        cmd.append(f"-sPDFPassword={password}")
-    cmd.append(path)
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout)
-    except (OSError, subprocess.TimeoutExpired):
-        proc = None
-    if proc is None or proc.returncode != 0 or os.path.getsize(out) == 0:
+        pdfplumber.repair(path, outfile=out, password=password)
+        ok = os.path.getsize(out) > 0
+    except Exception:  # noqa: BLE001 - Ghostscript failed: the file is beyond repair
+        ok = False
+    if not ok:
         os.unlink(out)
         return None
     return out
