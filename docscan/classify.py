@@ -114,12 +114,20 @@ class LinearModel:
         return _top_terms(text, [t[0] for t in toks], scores.tolist(), top)
 
 
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 def _top_terms(text: str, words: list[str], scores: list[float], top: int) -> list[str]:
     """The highest-scoring words, adjacent ones joined into phrases as they stand in ``text``."""
     if not scores or max(scores) <= 0:
         return []
     best = max(scores)
-    keep = [s >= 0.25 * best for s in scores]
+    stop = _stop_words()
+    keep = [s >= 0.25 * best and w.lower() not in stop and len(w) > 1 for s, w in zip(scores, words)]
     # character offsets of each word in the text, in order
     spans, pos = [], 0
     for w in words:
