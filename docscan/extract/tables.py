@@ -32,6 +32,30 @@ def _cluster(values: list[float], tol: float = 2.0) -> list[float]:
     return out
 
 
+def _merge_collinear(lines, horizontal: bool, tol: float = 1.5):
+    """Join rules on one line that touch or overlap (the shared edges of adjacent cells)."""
+    if horizontal:
+        key = lambda r: ((r[1] + r[3]) / 2, r[0])  # noqa: E731
+    else:
+        key = lambda r: ((r[0] + r[2]) / 2, r[1])  # noqa: E731
+    out: list[list[float]] = []
+    for r in sorted(lines, key=key):
+        pos, start = key(r)
+        end = r[2] if horizontal else r[3]
+        if out:
+            last = out[-1]
+            lpos = (last[1] + last[3]) / 2 if horizontal else (last[0] + last[2]) / 2
+            lend = last[2] if horizontal else last[3]
+            if abs(pos - lpos) <= tol and start <= lend + tol:
+                if horizontal:
+                    last[2] = max(last[2], end)
+                else:
+                    last[3] = max(last[3], end)
+                continue
+        out.append(list(r))
+    return [tuple(r) for r in out]
+
+
 def find_ruled_tables(rules, segments) -> tuple[list[Table], list]:
     """Ruled tables from PDFium's vector paths, without pdfplumber.
 
@@ -40,8 +64,8 @@ def find_ruled_tables(rules, segments) -> tuple[list[Table], list]:
     segments inside it fill the cells. Returns the tables and the segments
     that are not in any table.
     """
-    hs = [r for r in rules if r[3] - r[1] <= 2.5 and r[2] - r[0] >= 8]
-    vs = [r for r in rules if r[2] - r[0] <= 2.5 and r[3] - r[1] >= 4]
+    hs = _merge_collinear([r for r in rules if r[3] - r[1] <= 2.5 and r[2] - r[0] >= 8], horizontal=True)
+    vs = _merge_collinear([r for r in rules if r[2] - r[0] <= 2.5 and r[3] - r[1] >= 4], horizontal=False)
     if len(hs) < 2 or len(vs) < 2:
         return [], segments
     # union-find over rules that touch
