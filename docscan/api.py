@@ -271,3 +271,67 @@ def export_corpus(corpus: str | os.PathLike, fmt: str, out: str | os.PathLike) -
         raise CorpusError(f"unknown format '{fmt}' (known: {', '.join(interchange.FORMATS)})")
     examples = corpus_mod.load(corpus_mod.corpus_files(corpus))
     return interchange.write(examples, fmt, out)
+
+
+# ---------------------------------------------------------------- batch
+
+
+def run_batch(
+    inputs,
+    out_dir: str | os.PathLike,
+    *,
+    db_url: str | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    force: bool = False,
+    fail_fast: bool = False,
+    model: str | None = None,
+    config: dict | None = None,
+    progress: Progress | None = None,
+):
+    """Analyse many PDFs: per-document HTML and JSON reports under ``out_dir``, all
+    results in a database (default ``out_dir/results.sqlite``), and ``out_dir/index.html``.
+
+    ``inputs`` are PDF files, folders (searched recursively) and manifest CSVs
+    (``path`` and optional ``municipality``, ``year``, ``doctype``). Documents
+    whose content hash and model version are stored already are skipped unless
+    ``force``. Failed documents are recorded and the batch goes on (``fail_fast``
+    stops at the first). ``executor`` is ``"local"`` (``jobs`` worker processes,
+    default: the number of cores) or ``"dask"`` (``scheduler`` ``tcp://host:8786``,
+    or a LocalCluster of ``jobs`` workers). Returns a
+    :class:`docscan.batch.run.BatchResult`; does not raise for failed documents
+    (check ``result.failed``).
+    """
+    from .batch.run import run_batch as _run_batch
+
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    return _run_batch(
+        list(inputs),
+        out_dir,
+        db_url=db_url,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        force=force,
+        fail_fast=fail_fast,
+        model=model,
+        config=config,
+        progress=progress,
+    )
+
+
+EXPORT_FORMATS = ("csv", "json")
+
+
+def export_results(db_url: str, fmt: str = "csv") -> str:
+    """The scores stored in a results database as CSV (one row per document) or JSON text.
+
+    CSV columns: document facts, then ``<theme>_verdict`` and ``<theme>_score`` for
+    every theme, then the maturity phase and shares. JSON: ``{"schema_version",
+    "documents": [...], "failures": [...]}`` where failures are those of the latest run.
+    """
+    from .batch.export import export_text
+
+    return export_text(db_url, fmt)

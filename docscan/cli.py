@@ -389,5 +389,79 @@ def corpus_export_cli(path, fmt, output):
         click.echo(labelstudio_config(), err=True, nl=False)
 
 
+# ---------------------------------------------------------------- batch
+
+
+@main.command("batch")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str), help="Folder for the reports, index.html and (by default) results.sqlite.")
+@click.option("--db", "db_url", help="Results database URL (default: sqlite:///OUT/results.sqlite; postgresql+psycopg://... works).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of cores).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Local process pool or a Dask cluster.")
+@click.option("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster of --jobs workers.")
+@click.option("--force", is_flag=True, help="Analyse again documents whose results are stored already.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first document that fails.")
+@click.option("--model", help="Model directory or name (default: the shipped model).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML file overriding defaults.toml.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; print only the overview path.")
+@handle_errors
+def batch_cli(inputs, out_dir, db_url, jobs, executor, scheduler, force, fail_fast, model, config_path, quiet):
+    """Analyse many PDFs: INPUTS are PDF files, folders (recursive) and manifest CSVs
+    (path, municipality, year, doctype). Writes a report per document, OUT/index.html
+    and the results database; prints the overview path. Exit code 9 when some documents failed."""
+    from . import api
+    from .errors import BatchFailures
+
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
+    with ProgressBar("Batch", quiet) as bar:
+        result = api.run_batch(
+            inputs, out_dir, db_url=db_url, jobs=jobs, executor=executor, scheduler=scheduler, force=force,
+            fail_fast=fail_fast, model=model, config=_load_cfg(config_path), progress=bar.update,
+        )
+    if not quiet:
+        click.echo(
+            f"{result.total} documents: {result.analysed} analysed, {result.skipped} already stored, "
+            f"{result.failed} failed" + (f", {result.not_run} not run (--fail-fast)" if result.not_run else "")
+            + f" in {result.seconds:.1f} s; database {result.db_url}",
+            err=True,
+        )
+        for item in result.failures:
+            click.echo(f"  failed: {item.error}", err=True)
+    click.echo(result.index_path)
+    if result.failed:
+        raise BatchFailures(
+            f"{result.failed} of {result.total} documents failed; they are listed in {result.index_path} "
+            "and in the database (errors table)"
+        )
+
+
+@main.group("results")
+def results_group():
+    """Read the results database that docscan batch writes."""
+
+
+@results_group.command("export")
+@click.option("--db", "db_url", help="Results database URL.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=str), help="A batch folder: use its results.sqlite.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="File to write (default: standard output).")
+@handle_errors
+def results_export_cli(db_url, out_dir, fmt, output):
+    """Export the stored scores: one row per document (CSV) or the full records (JSON)."""
+    from . import api
+    from .batch.db import default_url
+    from .io import atomic_writer
+
+    if bool(db_url) == bool(out_dir):
+        raise click.UsageError("give either --db URL or --out DIR")
+    text = api.export_results(db_url or default_url(out_dir), fmt)
+    if output and output != "-":
+        with atomic_writer(output) as fh:
+            fh.write(text)
+    else:
+        click.get_text_stream("stdout").write(text)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

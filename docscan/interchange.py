@@ -146,8 +146,8 @@ class _Builder:
         source = carrier.get("source")
         if not isinstance(source, str):
             source = f"{self.fmt}:{os.path.basename(self.path)}"
-        if "corpus_meta" in carrier:
-            meta = carrier["corpus_meta"]
+        if carrier:  # written by docscan: the corpus meta travels as it was (absent = none)
+            meta = carrier.get("corpus_meta", {})
             if not isinstance(meta, dict):
                 raise CorpusError(f"{where}: 'corpus_meta' must be an object")
         else:

@@ -84,8 +84,16 @@ def definition(label: str, path: str | None = None) -> str:
         m = re.search(r"^###\s+`" + re.escape(label) + r"`[^\n]*\n(.*?)(?=^#{1,3}\s|\Z)", text, re.S | re.M)
         if m:
             title = re.match(r"^###\s+(.*)$", text[m.start() : m.end()].splitlines()[0]).group(1)
-            body = re.sub(r"\s*\n\s*(?!-)", " ", m.group(1).strip())  # re-flow, keep the bullets
-            return (title + ": " + body).replace("`", "")
+            lines: list[str] = []  # re-flow the paragraphs, one line per bullet
+            for raw in m.group(1).strip().splitlines():
+                raw = raw.strip()
+                if not raw:
+                    continue
+                if raw.startswith("- ") or not lines:
+                    lines.append(raw)
+                else:
+                    lines[-1] += " " + raw
+            return "\n".join([title + ":"] + lines).replace("`", "")
     return DEFINITIONS[label]
 
 
@@ -142,8 +150,8 @@ def render(session: LabelSession, message: str = "", width: int | None = None) -
             mat.append(f"({mark}) {key} {name} {pr.maturity.get(name, 0.0):4.2f}")
         out.append("maturity  " + "   ".join(mat))
     out.append(_answer_text(session))
-    if message:
-        out += textwrap.wrap(message, width) or [""]
+    for line in message.splitlines():
+        out += textwrap.wrap(line, width, subsequent_indent="  " if line.startswith("- ") else "") or [""]
     out.append(rule)
     out.append(click.style(HELP_LINE if item is not None else "u undo · q quit", reverse=True))
     return "\n".join(out)

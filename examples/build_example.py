@@ -4,7 +4,7 @@
 Usage::
 
     python examples/build_example.py                 # regenerate the example PDF
-    python examples/build_example.py --repeat 56 --out /tmp/big.pdf
+    python examples/build_example.py --repeat 47 --out /tmp/big.pdf   # ~1000 pages
     python examples/build_example.py --font core     # fpdf2 core Helvetica
 
 As a module::
@@ -23,8 +23,8 @@ line; blocks are separated by blank lines unless stated otherwise.
 
 ``# Title``, ``## Title``, ``### Title``
     Headings of level 1-3.  Numbering is part of the text
-    ("## 2.1 Dienstverlening").  Level 1 and 2 headings go into the PDF
-    outline and into the table of contents.
+    ("## 2.1 Dienstverlening").  Level 1 and 2 headings of the body go into
+    the PDF outline and the table of contents (level 1 only when repeat > 1).
 
 Paragraph
     Consecutive non-blank lines that are not another block type; the lines
@@ -39,12 +39,14 @@ Bullet list
 Table
     Consecutive lines starting with ``|``: ``| a | b |``.  The first row is
     the header.  A markdown separator row (``| --- | --- |``) is allowed and
-    ignored.  Columns whose body cells all look like numbers or amounts are
-    right-aligned.
+    ignored.  Rendered with ruled lines (fpdf2 ``table()``); columns whose
+    body cells all look like numbers or amounts are right-aligned, quarter
+    columns ("Q1 2025") centred; a first cell "Totaal" makes the row bold.
 
 ``::: columns`` ... ``:::``
-    The enclosed headings and paragraphs are rendered in two columns with an
-    8 mm gutter.
+    The enclosed ``###`` headings and paragraphs are rendered in two real
+    columns (fpdf2 ``text_columns``, left-aligned) with an 8 mm gutter; a
+    section that fits on one page is not split across pages.
 
 ``::: pagebreak``
     Forces a new page.
@@ -72,6 +74,11 @@ Table
 * ``titlepage``: ``blocks`` (nested heading/paragraph blocks), ``text``
 * ``pagebreak`` and ``toc``: ``text`` is empty
 
+Rendering: A4, DejaVuSans 10 pt (fpdf2 core Helvetica with windows-1252 as a
+fallback), justified body text, running header and "Pagina N van M" footer on
+every page except the title page, fixed creation date so the output bytes
+are reproducible.
+
 Every block also carries ``part`` ("front" before the toc, "body" after it)
 and ``copy`` (1 for the original body, 2..N for repeated copies; headings of
 copy k >= 2 get the suffix " (herhaling k)").  Texts never contain the soft
@@ -89,7 +96,6 @@ import argparse
 import copy as _copy
 import datetime as _dt
 import math
-import os
 import re
 import sys
 from pathlib import Path
@@ -315,7 +321,7 @@ HYPHENATION = [
     "in-wo-ners-pa-nel",
     "in-wo-ner-pei-ling",
     "aan-vraag-for-mu-lier",
-    "con-ti-nu-ï-teit",
+    "con-ti-nu-ïteit",
     "ex-ploi-ta-tie",
     "ca-pa-ci-teit",
     "in-fra-struc-tuur",
@@ -381,10 +387,12 @@ def hyphenate(text: str) -> str:
 # Rendering
 # --------------------------------------------------------------------------
 
+# Core fonts are written with windows-1252, which has €, •, dashes and curly
+# quotes; anything else outside that code page is transliterated.
+_CORE_ENCODING = "windows-1252"
 _CORE_REPLACEMENTS = {
-    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-    "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u2022": "\u00b7",
-    "\u20ac": "EUR",
+    "\u2192": "->", "\u2264": "<=", "\u2265": ">=", "\u2212": "-",
+    "\u00a0": " ",
 }
 
 BLUE = (0, 74, 119)
@@ -406,7 +414,7 @@ class _PlanPDF(FPDF):
                           str(DEJAVU_DIR / "DejaVuSans-BoldOblique.ttf"))
             self.fam = "DejaVu"
         else:
-            self.core_fonts_encoding = "latin-1"
+            self.core_fonts_encoding = _CORE_ENCODING
 
     # text clean-up for the core-font fallback
     def t(self, text: str) -> str:
@@ -414,7 +422,7 @@ class _PlanPDF(FPDF):
             return text
         for a, b in _CORE_REPLACEMENTS.items():
             text = text.replace(a, b)
-        return text.encode("latin-1", "replace").decode("latin-1")
+        return text.encode(_CORE_ENCODING, "replace").decode(_CORE_ENCODING)
 
     def header(self):
         if self.page in self.no_header_pages:
@@ -435,7 +443,8 @@ class _PlanPDF(FPDF):
         self.set_y(-15)
         self.set_font(self.fam, "", 8)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"Pagina {self.page_no()} van {{nb}}", align="C")
+        self.cell(0, 5, f"Pagina {self.page_no()} van {self.str_alias_nb_pages}",
+                  align="C")
         self.set_text_color(0, 0, 0)
 
 
@@ -496,7 +505,8 @@ class _Renderer:
     def paragraph(self, b: dict):
         pdf = self.pdf
         self.body_font()
-        pdf.multi_cell(0, self.LINE_H, pdf.t(hyphenate(b["text"])), align="J",
+        align = "J" if b.get("part", "body") == "body" else "L"
+        pdf.multi_cell(0, self.LINE_H, pdf.t(hyphenate(b["text"])), align=align,
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(self.PARA_GAP)
 
@@ -621,7 +631,7 @@ class _Renderer:
         if per_col > room and per_col < 0.8 * full:
             pdf.add_page()
         self.ensure_space(4 * self.LINE_H)
-        with pdf.text_columns(ncols=2, gutter=gutter, text_align="J",
+        with pdf.text_columns(ncols=2, gutter=gutter, text_align="LEFT",
                               line_height=self.LINE_H / (self.BODY_PT * 0.3528),
                               balance=True) as cols:
             first = True
@@ -683,17 +693,21 @@ class _Renderer:
                                new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.add_page()
 
-    def toc(self, n_entries: int):
+    def toc(self, levels: list[int]):
         pdf = self.pdf
         line_h = 5.4
         if pdf.y > pdf.page_break_trigger - 40:
             pdf.add_page()
         elif pdf.y > pdf.t_margin + 0.5:
             pdf.ln(6)
-        first_cap = int((pdf.page_break_trigger - pdf.y - 16) // line_h)
-        cap = int((pdf.page_break_trigger - pdf.t_margin) // line_h)
-        pages = 1 if n_entries <= first_cap else 1 + math.ceil(
-            (n_entries - first_cap) / cap)
+        # simulate the layout of render() below to reserve the right page count
+        pages, y = 1, pdf.y + 10 + 4
+        for lvl in levels:
+            h = line_h + (0.8 if lvl == 0 else 0)
+            if y + h > pdf.page_break_trigger:
+                pages += 1
+                y = pdf.t_margin
+            y += h
         fam = pdf.fam
 
         def render(pdf_, outline):
@@ -704,9 +718,9 @@ class _Renderer:
             pdf_.set_text_color(0, 0, 0)
             pdf_.ln(4)
             for sec in outline:
-                if pdf_.y + line_h > pdf_.page_break_trigger:
-                    pdf_.add_page()
                 lvl = sec.level
+                if pdf_.y + line_h + (0.8 if lvl == 0 else 0) > pdf_.page_break_trigger:
+                    pdf_.add_page()
                 pdf_.set_font(fam, "B" if lvl == 0 else "", 10 if lvl == 0 else 9.5)
                 if lvl == 0:
                     pdf_.ln(0.8)
@@ -731,9 +745,10 @@ class _Renderer:
             pdf.add_page()
 
 
-def _count_toc_entries(blocks: list[dict], levels: int) -> int:
-    return sum(1 for b in blocks if b["type"] == "heading" and b["level"] <= levels
-               and b.get("part") == "body")
+def _toc_levels(blocks: list[dict], levels: int) -> list[int]:
+    return [b["level"] - 1 for b in blocks
+            if b["type"] == "heading" and b["level"] <= levels
+            and b.get("part") == "body"]
 
 
 def build_pdf(md_path, pdf_path, *, repeat: int = 1, font: str = "auto") -> int:
@@ -755,7 +770,8 @@ def build_pdf(md_path, pdf_path, *, repeat: int = 1, font: str = "auto") -> int:
     pdf.set_keywords("informatiebeleid, digitalisering, gemeente Veenendrecht")
     pdf.set_creator("examples/build_example.py")
     pdf.set_lang("nl-NL")
-    pdf.alias_nb_pages()
+    # the alias reserves the width of the total page count in the footer
+    pdf.alias_nb_pages("{nb}" if repeat < 20 else "{nbp#}")
     toc_levels = 2 if repeat == 1 else 1
     r = _Renderer(pdf, toc_levels)
     for b in blocks:
@@ -777,7 +793,7 @@ def build_pdf(md_path, pdf_path, *, repeat: int = 1, font: str = "auto") -> int:
         elif typ == "pagebreak":
             r.pagebreak()
         elif typ == "toc":
-            r.toc(_count_toc_entries(blocks, toc_levels))
+            r.toc(_toc_levels(blocks, toc_levels))
         else:  # pragma: no cover
             raise ValueError(f"unknown block type {typ}")
     pdf_path = Path(pdf_path)

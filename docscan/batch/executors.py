@@ -195,7 +195,7 @@ class DaskExecutor:
 
         pending = collections.deque(tasks)
         running: dict = {}
-        ac = as_completed()
+        ac = as_completed(loop=self.client.loop)
 
         def fill():
             failures = []
