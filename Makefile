@@ -37,7 +37,7 @@ example: install-test
 
 ## make bench: the benchmarks of benchmarks/ (figures for the issue notes)
 bench: install-test
-	$(BIN)/python benchmarks/bench_extract.py
+	cd benchmarks && ../$(BIN)/python bench_extract.py && ../$(BIN)/python bench_analyze.py && ../$(BIN)/python bench_batch.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

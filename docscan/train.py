@@ -206,7 +206,12 @@ class CVResult:
     seconds: float
 
 
-def cross_validate(family, d: Data, folds: int = 5, seed: int = 0, log: Log | None = None) -> CVResult:
+def _fold(family, d: Data, tr, te):
+    m = family.fit(d.subset(tr))
+    return m.predict_proba([d.texts[i] for i in te], [d.feats[i] for i in te])
+
+
+def cross_validate(family, d: Data, folds: int = 5, seed: int = 0, log: Log | None = None, n_jobs: int | None = None) -> CVResult:
     """Out-of-fold probabilities, thresholds and honest metrics.
 
     Thresholds are tuned on the out-of-fold predictions; the reported
@@ -220,12 +225,15 @@ def cross_validate(family, d: Data, folds: int = 5, seed: int = 0, log: Log | No
     theme_p = np.zeros((n, len(THEMES)))
     mat_p = np.zeros((n, len(MATURITY_CLASSES)))
     splits = list(KFold(folds, shuffle=True, random_state=seed).split(np.arange(n)))
-    for k, (tr, te) in enumerate(splits):
-        m = family.fit(d.subset(tr))
-        tp, mp = m.predict_proba([d.texts[i] for i in te], [d.feats[i] for i in te])  # noqa: F841
+    from joblib import Parallel, delayed
+
+    # folds run in parallel worker processes (one per core); each fold is seeded, so the
+    # result does not depend on the number of workers
+    results = Parallel(n_jobs=n_jobs)(delayed(_fold)(family, d, tr, te) for tr, te in splits)
+    for (tr, te), (tp, mp) in zip(splits, results):
         theme_p[te], mat_p[te] = tp, mp
-        if log:
-            log(f"  {family.name}: fold {k + 1}/{folds} done")
+    if log:
+        log(f"  {family.name}: {folds} folds done")
     theme_pred = np.zeros_like(d.Y)
     mat_pred = np.zeros_like(d.y)
     for tr, te in splits:
@@ -273,12 +281,15 @@ def train(
     heldout: str | None = None,
     limit: int | None = None,
     log: Log | None = None,
+    n_jobs: int | None = None,
 ) -> TrainResult:
     """Train, compare and save a model; return its meta and the change against the previous one.
 
     ``heldout`` (default ``<corpus>/heldout/``) is evaluated but never used for
     fitting or tuning. ``limit`` trains on a deterministic subset (for tests).
+    ``n_jobs``: parallel cross-validation folds (default: the number of cores).
     """
+    n_jobs = n_jobs or os.cpu_count() or 1
     from .config import load_config, project_root
 
     t_start = time.perf_counter()
@@ -299,7 +310,7 @@ def train(
     for fam_name in families:
         fam = FAMILIES[fam_name](random_state=seed)
         say(f"cross-validating {fam_name} ({folds} folds)")
-        results.append((fam, cross_validate(fam, data, folds, seed, say)))
+        results.append((fam, cross_validate(fam, data, folds, seed, say, n_jobs=n_jobs)))
     score = lambda r: r.metrics["themes_macro_f1"] + r.metrics["maturity_macro_f1"]  # noqa: E731
     fam, best = max(results, key=lambda fr: score(fr[1]))
     say(f"best family: {best.family}; fitting on all {len(examples)} passages")

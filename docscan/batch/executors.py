@@ -135,8 +135,10 @@ class DaskExecutor:
 
     With ``scheduler`` (``tcp://host:8786``) an existing cluster is used; without
     it a :class:`distributed.LocalCluster` of ``jobs`` single-threaded worker
-    processes is started and stopped. The PDF's bytes travel with each task, so
-    the workers need docscan and the same model, but no shared file system.
+    processes is started and stopped. With a scheduler the PDF's bytes travel
+    with each task (scattered to a worker first), so the workers need docscan
+    and the same model, but no shared file system; a LocalCluster reads the
+    files itself.
     """
 
     name = "dask"
@@ -149,6 +151,8 @@ class DaskExecutor:
         self.model = model
         self.fn = fn
         self.cluster = None
+        # a LocalCluster shares this machine's files: send paths; a remote cluster gets the bytes
+        self.send_bytes = bool(scheduler)
         try:
             if scheduler:
                 self.client = Client(scheduler, timeout="20s", set_as_default=False)
@@ -181,6 +185,9 @@ class DaskExecutor:
         return False
 
     def _submit(self, task: Task):
+        if not self.send_bytes:
+            fut = self.client.submit(self.fn, task, pure=False, key=f"docscan-{task.sha256[:16]}-{os.urandom(4).hex()}")
+            return (fut, None), None
         try:
             with open(task.path, "rb") as fh:
                 data = fh.read()
@@ -223,7 +230,8 @@ class DaskExecutor:
                 )
             finally:
                 fut.release()
-                data_future.release()
+                if data_future is not None:
+                    data_future.release()
             yield task, outcome
             yield from fill()
 

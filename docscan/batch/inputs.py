@@ -92,11 +92,11 @@ def read_manifest(path: str) -> list[InputDoc]:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise InputFileError(f"{path}: the manifest is empty; it needs a header row with a 'path' column")
-    try:
-        dialect = csv.Sniffer().sniff(lines[0], delimiters=",;\t")
+    try:  # only the delimiter is sniffed (from the header); quoting is always Excel's
+        delimiter = csv.Sniffer().sniff(lines[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(lines, dialect)
+        delimiter = ","
+    reader = csv.reader(lines, delimiter=delimiter)
     header = next(reader)
     columns = [COLUMN_ALIASES.get(h.strip().lower()) for h in header]
     if "path" not in columns:

@@ -61,7 +61,7 @@ def _href(path: str | None, out_dir: str) -> str | None:
 
 def _trend(name: str, points: list[dict]) -> dict:
     """An inline SVG line chart of the mean theme score per year of one municipality."""
-    width, height, left, right, top, bottom = 560, 210, 44, 24, 18, 46
+    width, height, left, right, top, bottom = 560, 210, 64, 56, 22, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     years = [p["year"] for p in points]
     lo, hi = min(years), max(years)

@@ -77,6 +77,9 @@ class BatchResult:
     seconds: float
     stopped: bool = False  # stopped early by fail_fast
     workers: dict[str, int] = dataclasses.field(default_factory=dict)  # "host:pid" -> peak RSS bytes
+    # seconds: prepare (inputs, hashes, lookups), start (executor start to first result),
+    # analyse (executor start to last result), store (report files and rows, in this process), overview
+    timings: dict[str, float] = dataclasses.field(default_factory=dict)
 
     def _n(self, *status: str) -> int:
         return sum(1 for i in self.items if i.status in status)
@@ -218,7 +221,9 @@ def run_batch(
         remove_partial_files(out_dir)
         db = ResultsDB.open(url)
         try:
-            return _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, scheduler, force, fail_fast, report, t0, write_overview)
+            # workers on other machines resolve the model by name (their own models/ folder)
+            worker_model = model if (executor == "dask" and scheduler) else model_path
+            return _run(db, docs, inputs, out_dir, cfg, worker_model, meta, jobs, executor, scheduler, force, fail_fast, report, t0, write_overview)
         finally:
             db.close()
 
@@ -243,6 +248,7 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
     stopped = False
     workers: dict[str, int] = {}
     result = BatchResult(run_id, out_dir, db.display, os.path.join(out_dir, INDEX_NAME), executor, jobs, items, 0.0)
+    timings = result.timings
 
     def fail(it: ItemResult, error_type: str, message: str, exit_code: int = 1) -> None:
         it.status, it.error_type, it.error = "failed", error_type, message
@@ -309,8 +315,11 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
         done += sum(1 for i in items if i.status in ("skipped", "duplicate"))
         report(done, total)
 
+        timings["prepare"] = time.perf_counter() - t0
         # 3. analyse the rest
         if todo and not stopped:
+            t_ex = time.perf_counter()
+            timings["store"] = 0.0
             by_path = {it.path: it for it in todo}
             tasks = [
                 Task(it.sha256, it.path, model_path, cfg, int(cfg.get("report", {}).get("max_evidence", 6))) for it in todo
@@ -323,8 +332,19 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
                     if outcome.get("pid") is not None:
                         key = f"{outcome.get('host', '')}:{outcome['pid']}"
                         workers[key] = max(workers.get(key, 0), int(outcome.get("peak_rss") or 0))
+                    timings.setdefault("start", time.perf_counter() - t_ex)
+                    if outcome["ok"] and (outcome.get("model_name"), outcome.get("model_version")) != (model_name, model_version):
+                        outcome = {
+                            "ok": False,
+                            "error_type": "ModelError",
+                            "exit_code": 7,
+                            "message": f"{it.path}: the worker used model {outcome.get('model_name')} "
+                            f"{outcome.get('model_version')}, not {model_name} {model_version}; install the same model on every worker",
+                        }
                     if outcome["ok"]:
+                        t_st = time.perf_counter()
                         _store(db, it, outcome, run_id, model_name, model_version, out_dir)
+                        timings["store"] += time.perf_counter() - t_st
                     else:
                         fail(it, outcome["error_type"], outcome["message"], int(outcome.get("exit_code") or 1))
                     done += 1
@@ -335,6 +355,7 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
             except BaseException:
                 ex.close(kill=True)
                 raise
+            timings["analyse"] = time.perf_counter() - t_ex
             ex.close(kill=stopped)
         # 4. duplicates share the result of their first copy; the rest was not run
         for it in items:
@@ -363,7 +384,9 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
                 failed=result.failed,
                 seconds=round(result.seconds, 3),
             )
+            t_ov = time.perf_counter()
             write_overview(db, result, model_name, model_version)
+            timings["overview"] = time.perf_counter() - t_ov
         except Exception:  # noqa: BLE001 - do not hide the original error of an interrupted run
             if status != "interrupted":
                 raise

@@ -24,7 +24,7 @@ THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NU
 class Task:
     sha256: str
     path: str  # the document's path as the batch sees it
-    model: str  # resolved model directory
+    model: str | None  # model directory or name (None: the default model)
     config: dict
     max_evidence: int = 6
 
@@ -122,6 +122,8 @@ def work(task: Task, data: bytes | None = None) -> dict:
             "json": payload,
             "rows": rows_from_analysis(analysis),
             "timings": dict(analysis.timings),
+            "model_name": score.model.name,
+            "model_version": score.model.version,
         }
     except DocscanError as exc:
         out = {"ok": False, "error_type": type(exc).__name__, "message": str(exc), "exit_code": exc.exit_code}
