@@ -79,18 +79,11 @@ def train_model(corpus: str = "corpus", out: str | None = None, **kwargs):
 
 def read_passages(lines, source: str = "<input>") -> list[tuple[str, str]]:
     """Parse classify input: JSON Lines with ``id`` and ``text``. Raises CorpusError naming the line."""
-    import json
-
     from .errors import CorpusError
+    from .io import json_lines
 
     out = []
-    for n, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(f"{source}:{n}: not valid JSON ({exc.msg}); one JSON object per line is expected") from None
+    for n, obj in json_lines(lines, source, hint="; one JSON object per line is expected"):
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             raise CorpusError(f"{source}:{n}: each line needs a string field 'text' (and an 'id')")
         out.append((str(obj.get("id", n)), obj["text"]))

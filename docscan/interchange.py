@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from . import corpus as corpus_mod
 from .corpus import Example
 from .errors import CorpusError, InputFileError
-from .io import atomic_writer, write_jsonl
+from .io import atomic_writer, json_lines, open_text, write_jsonl
 from .types import MATURITY_LEVELS, THEMES
 
 FORMATS = ("prodigy", "doccano", "labelstudio")
@@ -179,27 +179,11 @@ class _Builder:
 
 
 def _jsonl(path: str):
-    try:
-        fh = open(path, encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: file not found; check the path and try again") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    with fh:
-        n = 0
-        try:
-            for n, raw in enumerate(fh, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    obj = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-                if not isinstance(obj, dict):
-                    raise CorpusError(f"{path}:{n}: a line must be a JSON object")
-                yield f"{path}:{n}", obj
-        except UnicodeDecodeError:
-            raise CorpusError(f"{path}:{n + 1}: not UTF-8 text") from None
+    with open_text(path) as fh:
+        for n, obj in json_lines(fh, path, column=True):
+            if not isinstance(obj, dict):
+                raise CorpusError(f"{path}:{n}: a line must be a JSON object")
+            yield f"{path}:{n}", obj
 
 
 def read_prodigy(path: str) -> ImportResult:

@@ -57,3 +57,36 @@ def append_jsonl(path: str | os.PathLike, row: dict) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def open_text(path: str):
+    """Open a UTF-8 text file for reading; a missing or unreadable file is an InputFileError."""
+    from .errors import InputFileError
+
+    try:
+        return open(path, encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: file not found; check the path and try again") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def json_lines(lines: Iterable[str], source: str, *, hint: str = "", column: bool = False) -> Iterator[tuple[int, object]]:
+    """``(line number, parsed value)`` for the non-blank lines of a JSON Lines stream.
+
+    Invalid JSON or undecodable bytes raise a CorpusError naming ``source`` and the line.
+    """
+    from .errors import CorpusError
+
+    n = 0
+    try:
+        for n, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            try:
+                yield n, json.loads(raw)
+            except json.JSONDecodeError as exc:
+                detail = f"{exc.msg} at column {exc.colno}" if column else exc.msg
+                raise CorpusError(f"{source}:{n}: not valid JSON ({detail}){hint}") from None
+    except UnicodeDecodeError:
+        raise CorpusError(f"{source}:{n + 1}: not UTF-8 text") from None

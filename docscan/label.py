@@ -66,8 +66,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from . import corpus as corpus_mod
-from .errors import CorpusError, InputFileError
-from .io import append_jsonl, atomic_writer
+from .errors import CorpusError
+from .io import append_jsonl, atomic_writer, json_lines, open_text
 from .types import MATURITY_CLASSES, MATURITY_LEVELS, THEMES, Passage, Prediction
 
 LABEL_KINDS = ("paragraph", "list_item", "table")  # headings are context, not passages
@@ -113,31 +113,16 @@ def rank(predictions: Sequence[Prediction]) -> list[int]:
 
 def read_passages_file(path: str) -> list[Passage]:
     """Passages from a JSONL file as ``docscan extract`` writes it (``id`` and ``text`` at least)."""
-    try:
-        fh = open(path, encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: file not found; check the path and try again") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
     out = []
-    with fh:
-        try:
-            for n, raw in enumerate(fh, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    obj = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(f"{path}:{n}: not valid JSON ({exc.msg}); one passage object per line is expected") from None
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise CorpusError(f"{path}:{n}: each line needs a string field 'text' (as written by 'docscan extract')")
-                obj.setdefault("id", f"l{n:04d}")
-                try:
-                    out.append(Passage.from_dict(obj))
-                except (TypeError, ValueError) as exc:
-                    raise CorpusError(f"{path}:{n}: not a passage ({exc})") from None
-        except UnicodeDecodeError:
-            raise CorpusError(f"{path}: not UTF-8 text") from None
+    with open_text(path) as fh:
+        for n, obj in json_lines(fh, path, hint="; one passage object per line is expected"):
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise CorpusError(f"{path}:{n}: each line needs a string field 'text' (as written by 'docscan extract')")
+            obj.setdefault("id", f"l{n:04d}")
+            try:
+                out.append(Passage.from_dict(obj))
+            except (TypeError, ValueError) as exc:
+                raise CorpusError(f"{path}:{n}: not a passage ({exc})") from None
     return out
 
 

@@ -21,6 +21,18 @@ EXAMPLE_PDF = ROOT / "examples" / "informatiebeleidsplan-veenendrecht.pdf"
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+# Headless Chromium without its background traffic (this machine has no network to offer it).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

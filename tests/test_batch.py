@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, require, require_font
+from conftest import CHROMIUM_ARGS, ROOT, require, require_font
 
 from docscan import api, cli
 from docscan.batch import executors
@@ -610,16 +610,6 @@ def test_unreachable_postgresql_is_a_database_error(tmp_path, good_dir):
 
 # ------------------------------------------------------------------ the overview in a browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, require, require_tool
+from conftest import CHROMIUM_ARGS, ROOT, require, require_tool
 from factories import make_score
 from test_report import SECTIONS, hostile_score
 
@@ -21,16 +21,6 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = ROOT / "reports" / "screenshots"
 CHARTS = ("#grafiek-samenvatting svg", "#grafiek-volwassenheid svg", "#grafiek-documentkaart svg")
 
