@@ -17,7 +17,7 @@ import numpy as np
 
 from . import model as model_dir
 from .errors import ModelError
-from .features import Featurizer, _h, tfidf
+from .features import Featurizer, bigram_index, tfidf
 from .types import MATURITY_CLASSES, MATURITY_LEVELS, THEMES, Prediction
 
 EMPTY = "leeg"  # stands in for a passage without words (spaCy's n-gram layer needs a token)
@@ -93,7 +93,7 @@ class LinearModel:
         coef = self.theme_coef[THEMES.index(label)] if label in THEMES else self.mat_coef[MATURITY_CLASSES.index(label)]
         fz = self.featurizer
         feat, owner, weight = [], [], []
-        for i, (_surface, lemma, wi, ci) in enumerate(toks):
+        for i, (_surface, _lemma, wi, ci, h32) in enumerate(toks):
             feat.append(wi)
             owner.append(i)
             weight.append(1.0)
@@ -101,7 +101,7 @@ class LinearModel:
             owner.extend([i] * len(ci))
             weight.extend([1.0] * len(ci))
             if i + 1 < len(toks):
-                b = _h(f"b {lemma} {toks[i + 1][1]}", fz.word_bits)
+                b = bigram_index(h32, toks[i + 1][4], fz.word_bits)
                 feat += [b, b]
                 owner += [i, i + 1]
                 weight += [0.5, 0.5]

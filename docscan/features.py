@@ -26,6 +26,49 @@ def _h(s: str, bits: int) -> int:
     return zlib.crc32(s.encode("utf-8")) & ((1 << bits) - 1)
 
 
+_K1, _K2, _K3 = 0x9E3779B1, 0x85EBCA6B, 0x27D4EB2F
+_U64 = (1 << 64) - 1
+
+
+def bigram_index(h_prev: int, h_next: int, bits: int) -> int:
+    """Bucket of a lemma bigram, from the two lemmas' 32-bit hashes (64-bit arithmetic, as in NumPy)."""
+    return (((h_prev * _K1 + h_next * _K2 + _K3) & _U64) >> 11) & ((1 << bits) - 1)
+
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+def char_ngram_hashes(words: Sequence[str], n_min: int, n_max: int, bits: int) -> list[np.ndarray]:
+    """Hashed character n-grams of `` word `` for many words at once (FNV-1a over code points).
+
+    Vectorised over all words and positions: a few NumPy operations per n
+    instead of one hash call per n-gram.
+    """
+    padded = [f" {w} " for w in words]
+    lens = np.fromiter((len(p) for p in padded), dtype=np.int64, count=len(padded))
+    width = int(lens.max()) if len(padded) else 0
+    codes = np.zeros((len(padded), width), dtype=np.uint64)
+    for i, p in enumerate(padded):
+        codes[i, : len(p)] = np.frombuffer(p.encode("utf-32-le"), dtype=np.uint32)
+    mask = np.uint64((1 << bits) - 1)
+    per_n = []
+    with np.errstate(over="ignore"):
+        for n in range(n_min, n_max + 1):
+            if width < n:
+                per_n.append(None)
+                continue
+            h = np.full((len(padded), width - n + 1), _FNV_OFFSET ^ np.uint64(n), dtype=np.uint64)
+            for k in range(n):
+                h = (h ^ codes[:, k : width - n + 1 + k]) * _FNV_PRIME
+            per_n.append(((h ^ (h >> np.uint64(29))) & mask).astype(np.int64))
+    out = []
+    for i, length in enumerate(lens.tolist()):
+        parts = [m[i, : length - n + 1] for n, m in zip(range(n_min, n_max + 1), per_n) if m is not None and length >= n]
+        out.append(np.concatenate(parts) if parts else np.zeros(0, np.int64))
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def _tokenizer():
     import spacy
@@ -58,11 +101,12 @@ class Featurizer:
         return cls(p["word_bits"], p["char_bits"], p["char_ngrams"][0], p["char_ngrams"][1])
 
     # -------------------------------------------------------------- per word (cached)
-    def word(self, lower: str) -> tuple[str, int, np.ndarray]:
-        """(lemma, hashed lemma index, hashed char n-gram indices) of a lower-cased word."""
+    def word(self, lower: str) -> tuple[str, int, np.ndarray, int]:
+        """(lemma, hashed lemma index, hashed char n-gram indices, lemma's 32-bit hash) of a lower-cased word."""
         hit = self._cache.get(lower)
         if hit is None:
-            hit = self._cache[lower] = self._word(lower)
+            self._add([lower])
+            hit = self._cache[lower]
         return hit
 
     @functools.cached_property
@@ -73,36 +117,33 @@ class Featurizer:
     def _by_hash(self) -> dict:
         return {}
 
-    def _word(self, lower: str) -> tuple[str, int, np.ndarray]:
+    def _add(self, words: Sequence[str]) -> None:
+        """Analyse new words in one go: lemma look-up and vectorised n-gram hashing."""
         from .nlp import lemma_of
 
-        lemma = lemma_of(lower)
-        padded = f" {lower} "
-        grams = {
-            padded[i : i + n]
-            for n in range(self.char_min, self.char_max + 1)
-            for i in range(len(padded) - n + 1)
-        }
+        chars = char_ngram_hashes(words, self.char_min, self.char_max, self.char_bits)
         base = self.n_word
-        chars = np.fromiter((base + _h(g, self.char_bits) for g in grams), dtype=np.int64, count=len(grams))
-        return lemma, _h("w " + lemma, self.word_bits), chars
+        wmask = (1 << self.word_bits) - 1
+        for w, ci in zip(words, chars):
+            lemma = lemma_of(w)
+            h32 = zlib.crc32(("w " + lemma).encode("utf-8"))
+            self._cache[w] = (lemma, h32 & wmask, ci + base, h32)
 
-    def tokens(self, text: str) -> list[tuple[str, str, int, np.ndarray]]:
-        """(surface, lemma, lemma index, char indices) for the word tokens of ``text``."""
+    def tokens(self, text: str) -> list[tuple[str, str, int, np.ndarray, int]]:
+        """(surface, lemma, lemma index, char indices, lemma hash) for the word tokens of ``text``."""
         doc = _tokenizer()(text)
-        out = []
-        for t in doc:
-            if t.is_alpha:
-                lemma, wi, ci = self.word(t.lower_)
-                out.append((t.text, lemma, wi, ci))
-        return out
+        words = [t for t in doc if t.is_alpha]
+        new = list({t.lower_ for t in words if t.lower_ not in self._cache})
+        if new:
+            self._add(new)
+        return [(t.text, *self._cache[t.lower_]) for t in words]
 
     def counts(self, texts: Sequence[str]):
         """Sparse count matrix (documents x features) of lemma 1-2-grams and char n-grams.
 
         Tokens come from spaCy's tokenizer as arrays of (lower-case string id,
-        is-alpha) flags, so no Token objects are made; each distinct word is
-        analysed once per process.
+        is-alpha) flags, so no Token objects are made; the words of a batch
+        not seen before in this process are analysed together.
         """
         from scipy.sparse import csr_matrix
         from spacy.attrs import IS_ALPHA, LOWER
@@ -111,10 +152,19 @@ class Featurizer:
         strings = tok.vocab.strings
         by_hash = self._by_hash
         bits = self.word_bits
+        arrays = [doc.to_array([LOWER, IS_ALPHA]) for doc in tok.pipe(texts, batch_size=1000)]
+        new = {h for arr in arrays if len(arr) for h in arr[arr[:, 1] == 1, 0].tolist() if h not in by_hash}
+        if new:
+            new = list(new)
+            words = [strings[h] for h in new]
+            todo = [w for w in dict.fromkeys(words) if w not in self._cache]
+            if todo:
+                self._add(todo)
+            for h, w in zip(new, words):
+                by_hash[h] = self._cache[w]
         indptr = [0]
         chunks: list[np.ndarray] = []
-        for doc in tok.pipe(texts, batch_size=1000):
-            arr = doc.to_array([LOWER, IS_ALPHA])
+        for arr in arrays:
             idx: list[int] = []
             extra: list[np.ndarray] = []
             prev = None
@@ -122,21 +172,17 @@ class Featurizer:
                 if not alpha:
                     prev = None
                     continue
-                info = by_hash.get(h)
-                if info is None:
-                    info = by_hash[h] = self.word(strings[h])
-                lemma, wi, ci = info
+                _lemma, wi, ci, h32 = by_hash[h]
                 idx.append(wi)
                 if prev is not None:
-                    idx.append(_h(f"b {prev} {lemma}", bits))
-                prev = lemma
+                    idx.append(bigram_index(prev, h32, bits))
+                prev = h32
                 extra.append(ci)
-            arr = np.concatenate([np.asarray(idx, dtype=np.int64)] + extra) if extra else np.zeros(0, np.int64)
-            chunks.append(arr)
-            indptr.append(indptr[-1] + len(arr))
+            flat = np.concatenate([np.asarray(idx, dtype=np.int64)] + extra) if extra else np.zeros(0, np.int64)
+            chunks.append(flat)
+            indptr.append(indptr[-1] + len(flat))
         indices = np.concatenate(chunks) if chunks else np.zeros(0, np.int64)
-        data = np.ones(len(indices), dtype=np.float64)
-        m = csr_matrix((data, indices, np.asarray(indptr)), shape=(len(texts), self.n_features))
+        m = csr_matrix((np.ones(len(indices)), indices, np.asarray(indptr)), shape=(len(texts), self.n_features))
         m.sum_duplicates()
         return m
 
