@@ -318,3 +318,12 @@ def test_thousand_page_pdf_streams_with_progress_and_bounded_memory(tmp_path):
     # memory grows with the text (about 1.4 MB here), not with PDF objects per page
     assert peak < 150 * 1024 * 1024
     assert "Pagina" not in full_text(doc)
+
+
+def test_table_of_contents_is_skipped_but_line_numbered_text_is_kept(example_pdf):
+    doc = extract(example_pdf)
+    assert not any("1.1 Aanleiding 1.2" in p.text for p in doc.passages)  # the contents list of pp. 2-3
+    assert any(p.text.startswith("Uitgave: gemeente Veenendrecht") for p in doc.passages)  # colofon above it stays
+    assert not any(p.heading and p.heading[-1] == "Inhoud" for p in doc.passages)
+    transcript = extract(require_shared(ROBUST / "scotus-transcript-p1.pdf"))
+    assert "IN THE SUPREME COURT OF THE UNITED STATES" in full_text(transcript)

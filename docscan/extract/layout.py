@@ -493,8 +493,12 @@ _TOC_TITLE = re.compile(r"^(inhoud|inhoudsopgave|inhoudstafel|contents|table of 
 def strip_table_of_contents(segs: list[Segment]) -> list[Segment]:
     """Drop a table of contents: a page with a column of page numbers (or dot
     leaders). Text above an "Inhoud" title on that page stays."""
-    numbers = sum(1 for s in segs if _TOC_NUMBERS.search(s.text))
-    if numbers < 5 or numbers < 0.2 * len(segs):
+    nums = [s for s in segs if _TOC_NUMBERS.search(s.text)]
+    if len(nums) < 5 or len(nums) < 0.2 * len(segs):
+        return segs
+    # page numbers of a contents list stand at the right; line numbers (transcripts, minutes) at the left
+    left, right = min(s.x0 for s in segs), max(s.x1 for s in segs)
+    if median((s.x0 + s.x1) / 2 for s in nums) < left + 0.6 * (right - left):
         return segs
     ordered = sorted(segs, key=lambda s: (round(s.top), s.x0))
     title = next((k for k, s in enumerate(ordered) if _TOC_TITLE.match(s.text.strip(" :"))), None)
