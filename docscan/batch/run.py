@@ -21,7 +21,6 @@ the start of the next run (a lock on ``DIR`` keeps two batches from sharing it).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import re
 import time
@@ -30,6 +29,7 @@ from typing import Callable, Sequence
 
 from ..config import load_config
 from ..errors import DocscanError, InputFileError
+from ..extract import file_sha256
 from ..io import atomic_writer
 from .db import ResultsDB, default_url
 from .executors import EXECUTORS, default_jobs, make_executor
@@ -107,14 +107,6 @@ class BatchResult:
     @property
     def failures(self) -> list[ItemResult]:
         return [i for i in self.items if i.status == "failed"]
-
-
-def file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def report_paths(out_dir: str, path: str, sha256: str) -> tuple[str, str]:
