@@ -148,7 +148,7 @@ def analyze(
     t0 = time.perf_counter()
     clf = load_classifier(model)
     t1 = time.perf_counter()
-    warm = _warm_up_in_background()  # tokenizer, lemma table, language model load while PDFium reads
+    warm = _warm_up_in_background()  # tokenizer, lemma table, word lists load while PDFium reads
     doc = extract_document(path, password=password, ocr=ocr, config=cfg, progress=progress)
     warm.join()
     t2 = time.perf_counter()
@@ -167,12 +167,10 @@ def _warm_up_in_background():
     import threading
 
     def work():
-        from . import features, nlp
+        from . import nlp
 
         try:
-            features._tokenizer()
-            nlp.lemma_table()
-            nlp._identifier()
+            nlp.load_resources()
         except Exception:  # noqa: BLE001 - the foreground loads them again and reports errors
             pass
 

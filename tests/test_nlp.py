@@ -52,3 +52,33 @@ def test_language_check_warns_for_english_and_not_for_dutch():
     assert lang == "en" and "English" in warning and "not Dutch" in warning
     # too little text to judge: no warning
     assert nlp.language_warning(["Hello"]) == ("", None)
+
+
+def test_clear_dutch_is_recognised_without_the_language_identifier():
+    import json
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    texts = [json.loads(line)["text"] for line in (corpus / "heldout" / "heldout.jsonl").open(encoding="utf-8")]
+    samples = ["\n".join(texts[i : i + 10]) for i in range(0, len(texts) - 10, 10)]
+    assert sum(nlp.looks_dutch(s) for s in samples) == len(samples)
+    english = "The municipality is working on a new digital strategy for residents and businesses in the region, " * 6
+    german = "Die Gemeinde arbeitet mit den Bürgern an einer neuen digitalen Strategie für die Region und ihre Betriebe. " * 6
+    frisian = (
+        "De gemeente wol mei de ynwenners gearwurkje oan in digitale tsjinstferliening. It kolleezje hat besletten "
+        "om de plannen foar de kommende jierren út te wurkjen. Wy wolle dat elkenien meidwaan kin. " * 3
+    )
+    assert not any(nlp.looks_dutch(t) for t in (english, german, frisian))
+    assert not nlp.looks_dutch("Wij werken niet voor ons zelf.")  # too short to be sure: ask py3langid
+
+
+def test_analysing_a_dutch_document_does_not_load_the_language_identifier(example_pdf):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from docscan import api, nlp; api.analyze(sys.argv[1]); "
+        "print(nlp._identifier.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(example_pdf)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"

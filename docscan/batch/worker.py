@@ -7,8 +7,10 @@ Dask worker on another machine needs no shared file system: with ``data``
 the PDF's bytes travel with the task.
 
 Each process loads the model once (:func:`docscan.classify.load_classifier`
-is cached per process); :func:`warm` also loads the Dutch word lists and the
-language identifier so the first document is not slower than the others.
+is cached per process); :func:`warm` also loads the tokenizer, lemma table
+and word lists so the first document is not slower than the others. With
+the local pool that happens once, in the fork server, and every worker
+starts from a copy (:mod:`docscan.batch.preload`).
 """
 from __future__ import annotations
 
@@ -30,14 +32,13 @@ class Task:
 
 
 def warm(model: str | None) -> None:
-    """Load the model, the NLP tables and the language identifier in this process."""
-    from .. import lexicon, nlp
+    """Load the model and the NLP tables in this process."""
+    from .. import nlp
     from ..classify import load_classifier
 
+    nlp.load_resources()
     clf = load_classifier(model)
     clf.predict(["De gemeente deelt kennis en gegevens met inwoners en partners."], ["warm"])
-    lexicon.is_word("informatiebeleid")
-    nlp.detect_language("De gemeente werkt samen met inwoners aan een digitale dienstverlening.")
 
 
 def _watch_parent(parent_pid: int, interval: float = 0.5) -> None:
