@@ -53,7 +53,6 @@ def load_resources() -> None:
     lemma_table()
     lexicon.is_word("beleid")
     lexicon.is_word("e-mail")
-    _dutch_markers()
 
 
 @functools.lru_cache(maxsize=1)
@@ -187,20 +186,32 @@ def detect_language(text: str) -> tuple[str, float]:
     return lang, float(prob)
 
 
-@functools.lru_cache(maxsize=1)
-def _dutch_markers() -> frozenset[str]:
-    """Dutch function words that are not function words in English, German, French or Afrikaans.
-
-    Derived from spaCy's stop-word lists (``nl`` minus ``en``, ``de``, ``fr``,
-    ``af``): ``niet``, ``wordt``, ``voor``, ``zijn``, ``ook``, ``naar`` ...
-    """
-    from spacy.lang.af.stop_words import STOP_WORDS as af
-    from spacy.lang.de.stop_words import STOP_WORDS as de
-    from spacy.lang.en.stop_words import STOP_WORDS as en
-    from spacy.lang.fr.stop_words import STOP_WORDS as fr
-
-    return frozenset(_stop_words() - en - de - fr - af)
-
+# Dutch function words that are not function words in English, German, French or Afrikaans:
+# spaCy's Dutch stop words minus those of ``en``, ``de``, ``fr`` and ``af`` (letters only). Written
+# out because importing those four language packages takes 2 s; tests/test_nlp.py checks the list
+# against spaCy's.
+DUTCH_MARKERS = frozenset(
+    (
+        "aangaande aangezien achterna afgelopen aldus alhoewel allebei alleen altijd ander anderzijds behalve "
+        "ben beneden bent bepaald beter betere betreffende bij bijna bijvoorbeeld binnen binnenin boven "
+        "bovenal bovendien bovenstaand buiten daarheen daarin daarna daarnet daarom daarop dan deze dezelfde "
+        "dezen dien dikwijls doen doet door doorgaand doorgaans dus echter eens eerder eerst eerste eersten "
+        "effe elk elke enige enkel enkele enz erdoor eveneens evenwel ff gauw ge gedurende geen gegeven gehad "
+        "geheel gekund geleden gelijk gemogen geven geweest gewoon gewoonweg gij hadden hare heb hebben hebt "
+        "heeft hele hen hierbeneden hierboven hierin hij hoe hoewel hun idd ieder iemand iets ik ikke ikzelf "
+        "indien inmiddels inz inzake jezelf jij jijzelf jouw jouwe juist jullie klaar kon konden krachtens "
+        "kunnen kunt later liet liever mede meer meesten men mezelf mij mijn mijzelf min minder misschien "
+        "mocht moest moesten moet moeten mogelijk mogen naar nabij nadat net niet niets nog nogal nooit nr nu "
+        "omdat omhoog omlaag omstreeks omtrent omver onder ondertussen ongeveer onszelf ooit ook opdat "
+        "opnieuw opzij overigens pp precies prof publ reeds rond rondom sedert sinds sindsdien slechts "
+        "sommige spoedig steeds tamelijk tegen tenzij ter terwijl thans tijdens toch toen tot totdat tussen u "
+        "uitgezonderd uw uwe uwen vaak vanaf vandaan vanuit vanwege veel veeleer verder verre vervolgens vgl "
+        "volgens voor vooraf vooral vooralsnog voorbij voordat voordien voorheen voorop voort voorts vooruit "
+        "vrij vroeg waar waarom wanneer want weer weg wegens weinig weinige wel weldra welk welke welken werd "
+        "wezen wiens wier wij wil wilde wordt zal ze zeer zei zeker zekere zelf zelfde zelfs zich zichzelf "
+        "zij zijn zijnde zijne zo zoals zodra zonder zou zouden zoveel zowat zulk zulke zulks zullen zult"
+    ).split()
+)
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 DUTCH_MARKER_SHARE = 0.06  # Dutch policy text: median 0.13; English, German, French, Frisian samples: under 0.01
@@ -218,8 +229,7 @@ def looks_dutch(text: str) -> bool:
     words = _LETTERS.findall(text.lower())
     if len(words) < DUTCH_MIN_WORDS:
         return False
-    markers = _dutch_markers()
-    return sum(1 for w in words if w in markers) >= DUTCH_MARKER_SHARE * len(words)
+    return sum(1 for w in words if w in DUTCH_MARKERS) >= DUTCH_MARKER_SHARE * len(words)
 
 
 LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "fy": "Frisian", "af": "Afrikaans"}

@@ -82,3 +82,13 @@ def test_analysing_a_dutch_document_does_not_load_the_language_identifier(exampl
     )
     out = subprocess.run([sys.executable, "-c", code, str(example_pdf)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"
+
+
+def test_dutch_marker_words_are_spacys_dutch_stop_words_unique_to_dutch():
+    from spacy.lang.af.stop_words import STOP_WORDS as af
+    from spacy.lang.de.stop_words import STOP_WORDS as de
+    from spacy.lang.en.stop_words import STOP_WORDS as en
+    from spacy.lang.fr.stop_words import STOP_WORDS as fr
+    from spacy.lang.nl.stop_words import STOP_WORDS as nl_words
+
+    assert nlp.DUTCH_MARKERS == {w for w in nl_words - en - de - fr - af if w.isalpha()}
