@@ -15,15 +15,16 @@ everything at once and a stop (``--fail-fast``, Ctrl-C) loses little work.
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from ..errors import DocscanError
-from .worker import Task, init_local_worker, work
+from .worker import MODEL_VAR, THREAD_VARS, Task, init_local_worker, work
 
 EXECUTORS = ("local", "dask")
 
@@ -38,6 +39,45 @@ def default_jobs() -> int:
 
 def _failure(task: Task, error_type: str, message: str) -> dict:
     return {"ok": False, "error_type": error_type, "message": message, "exit_code": 1, "pid": None, "seconds": 0.0, "peak_rss": 0}
+
+
+@contextlib.contextmanager
+def _environ(values: dict[str, str]):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def start_fork_server(ctx, model: str | None, also: Sequence[str] = ()) -> bool:
+    """Start the fork server of ``ctx`` preloading :mod:`docscan.batch.preload`; False if one already runs.
+
+    The server starts in the background (this returns at once), loads docscan
+    and the model once, and forks every worker from itself: workers are ready
+    in milliseconds and share the loaded tables copy-on-write. It inherits
+    the environment of this moment: one thread per numeric library and the
+    model to load. ``also`` names more modules to preload (``distributed``
+    for Dask's workers). A server that already runs (started earlier in this
+    process) is left alone; its workers then warm up on their own.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # the one server behind every forkserver context
+    if getattr(server, "_forkserver_pid", None) is not None:
+        return False
+    ctx.set_forkserver_preload(["__main__", *also, "docscan.batch.preload"])
+    env = {var: os.environ.get(var, "1") for var in THREAD_VARS}
+    if model:
+        env[MODEL_VAR] = os.fspath(model)
+    with _environ(env):
+        forkserver.ensure_running()
+    return True
 
 
 class LocalExecutor:
@@ -56,6 +96,8 @@ class LocalExecutor:
         self._pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
+        if self._ctx.get_start_method() == "forkserver":
+            start_fork_server(self._ctx, self.model)
         return ProcessPoolExecutor(
             max_workers=self.jobs,
             mp_context=self._ctx,
@@ -144,7 +186,13 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, jobs: int, model: str | None, scheduler: str | None = None, *, fn=work):
+        fork_server = not scheduler and "forkserver" in multiprocessing.get_all_start_methods()
+        if fork_server:
+            # the nannies fork their workers from the warm fork server, as the local pool does; it starts
+            # loading now, while this process imports distributed (0.5 s) and starts the scheduler
+            start_fork_server(multiprocessing.get_context("forkserver"), model, also=("distributed",))
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError:  # pragma: no cover - a dependency of docscan
             raise DocscanError("the Dask executor needs the 'distributed' package; pip install distributed") from None
@@ -157,13 +205,23 @@ class DaskExecutor:
             if scheduler:
                 self.client = Client(scheduler, timeout="20s", set_as_default=False)
             else:
-                self.cluster = LocalCluster(
-                    n_workers=max(1, int(jobs)),
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
+                settings = {
+                    # no statistical profiler in the workers: it samples the task thread every 10 ms
+                    "distributed.worker.profile.enabled": False,
+                    # send the window's tasks to the workers at once, so a worker never waits for the
+                    # scheduler (in this process, beside the writing of results) between two documents
+                    "distributed.scheduler.worker-saturation": float("inf"),
+                }
+                if fork_server:
+                    settings["distributed.worker.multiprocessing-method"] = "forkserver"
+                with dask.config.set(settings):
+                    self.cluster = LocalCluster(
+                        n_workers=max(1, int(jobs)),
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
                 self.client = Client(self.cluster, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             if self.cluster is not None:

@@ -20,6 +20,7 @@ import threading
 import time
 
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+MODEL_VAR = "DOCSCAN_PRELOAD_MODEL"  # the model docscan.batch.preload loads
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,14 +32,27 @@ class Task:
     max_evidence: int = 6
 
 
+# three pages of the example plan (prose, a two-column page, a ruled table): analysing them once
+# imports and initialises every code path a document takes (PDFium, SQLAlchemy, Jinja2 templates,
+# the featurizer's cache of common words), so the first real document is not slower than the rest
+WARMUP_PDF = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "warmup.pdf")
+_warmed: set = set()
+
+
 def warm(model: str | None) -> None:
-    """Load the model and the NLP tables in this process."""
+    """Load the model and the NLP tables in this process and analyse the warm-up document once."""
     from .. import nlp
     from ..classify import load_classifier
+    from ..config import load_config
 
     nlp.load_resources()
     clf = load_classifier(model)
     clf.predict(["De gemeente deelt kennis en gegevens met inwoners en partners."], ["warm"])
+    if model not in _warmed:
+        _warmed.add(model)
+        out = work(Task("", WARMUP_PDF, model, load_config()))
+        if not out["ok"]:
+            raise RuntimeError(f"the warm-up document failed: {out['message']}")
 
 
 def _watch_parent(parent_pid: int, interval: float = 0.5) -> None:
