@@ -507,6 +507,49 @@ def test_a_dying_worker_fails_only_its_own_document(tmp_path):
     assert results["crash.pdf"]["error_type"] == "WorkerDied" and "worker process died" in results["crash.pdf"]["message"]
 
 
+PROBE = r"""
+import json, multiprocessing, os, sys
+from docscan import model
+from docscan.batch import executors
+from docscan.batch.worker import Task
+
+
+def probe(task):
+    from docscan.batch import preload, worker
+
+    loaded = [m for m in ("spacy", "sqlalchemy", "pypdfium2", "jinja2") if m in sys.modules]
+    return {"ok": True, "pid": os.getpid(), "ppid": os.getppid(), "error": preload.ERROR,
+            "warmed": sorted(map(str, worker._warmed)), "loaded": loaded, "seconds": 0.0, "peak_rss": 0}
+
+
+if __name__ == "__main__":
+    path = str(model.resolve(None))
+    ex = executors.LocalExecutor(2, path, fn=probe)
+    try:
+        out = [o for _, o in ex.imap_unordered([Task(f"{i:064d}", f"{i}.pdf", path, {}) for i in range(6)])]
+    finally:
+        ex.close()
+    server = multiprocessing.forkserver._forkserver._forkserver_pid
+    print(json.dumps({"outcomes": out, "server": server, "me": os.getpid(), "model": path, "spacy_here": "spacy" in sys.modules}))
+"""
+
+
+def test_pool_workers_are_forked_warm_from_a_preloading_fork_server(tmp_path):
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    outcomes = data["outcomes"]
+    assert len(outcomes) == 6 and len({o["pid"] for o in outcomes}) <= 2
+    for o in outcomes:
+        assert o["ppid"] == data["server"] != data["me"]  # forked by the server, not by the batch process
+        assert o["error"] is None
+        assert o["warmed"] == [data["model"]]  # the model and the warm-up document were done before the fork
+        assert o["loaded"] == ["spacy", "sqlalchemy", "pypdfium2", "jinja2"]
+    assert data["spacy_here"] is False  # the batch process itself stays light
+
+
 # ------------------------------------------------------------------ Dask
 
 
