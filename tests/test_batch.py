@@ -289,9 +289,11 @@ def test_second_run_skips_everything_stored_and_force_redoes_it(first_run, corpu
 def test_fail_fast_stops_at_the_first_failure(corpus_dir, tmp_path):
     src = tmp_path / "in"
     src.mkdir()
-    shutil.copy(corpus_dir / "corrupt.pdf", src / "a-corrupt.pdf")
     for name in ("alpha.pdf", "beta.pdf"):
         shutil.copy(corpus_dir / name, src / name)
+    # the largest file is analysed first: the corrupt one, so the others are not run
+    size = max(p.stat().st_size for p in src.iterdir())
+    (src / "a-corrupt.pdf").write_bytes((corpus_dir / "corrupt.pdf").read_bytes() * (size // 2000 + 2))
     out = tmp_path / "out"
     result = invoke("batch", src, "--out", out, "--jobs", "1", "--fail-fast")
     assert result.exit_code == EXIT_PARTIAL, result.output

@@ -313,8 +313,10 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
             t_ex = time.perf_counter()
             timings["store"] = 0.0
             by_path = {it.path: it for it in todo}
+            # largest files first: the long documents do not end up alone at the tail of the batch
             tasks = [
-                Task(it.sha256, it.path, model_path, cfg, int(cfg.get("report", {}).get("max_evidence", 6))) for it in todo
+                Task(it.sha256, it.path, model_path, cfg, int(cfg.get("report", {}).get("max_evidence", 6)))
+                for it in sorted(todo, key=_size, reverse=True)
             ]
             ex = make_executor(executor, min(jobs, len(tasks)) if executor == "local" else jobs, model_path, scheduler)
             try:
@@ -384,6 +386,13 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
                 raise
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _size(it: ItemResult) -> int:
+    try:
+        return os.path.getsize(it.path)
+    except OSError:
+        return 0
 
 
 def _store(db: ResultsDB, it: ItemResult, outcome: dict, run_id: int, model_name: str, model_version: str, out_dir: str) -> None:
