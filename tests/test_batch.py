@@ -567,12 +567,26 @@ def _verdicts(out_dir: Path, db_url: str | None = None) -> dict:
     }
 
 
+def _preloaded():
+    import os
+
+    from docscan.batch import preload, worker
+
+    return preload.ERROR, [os.path.basename(str(m or "docscan-nl")) for m in worker._warmed]
+
+
 def test_dask_cluster_gives_the_same_results_as_the_process_pool(good_dir, first_run, tmp_path):
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
 
     local_out, _, _ = first_run
     expected = _verdicts(local_out)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    # started as the README says for a real cluster: dask worker ... --preload docscan.batch.preload
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, preload=["docscan.batch.preload"]
+    ) as cluster:
+        with Client(cluster) as client:
+            warm = client.run(_preloaded)
+        assert list(warm.values()) == [(None, ["docscan-nl"])] * 2  # warm before the first task
         out = tmp_path / "dask"
         result = api.run_batch([good_dir], out, executor="dask", scheduler=cluster.scheduler_address)
         assert (result.analysed, result.failed) == (3, 0)
