@@ -111,7 +111,7 @@ def work(task: Task, data: bytes | None = None) -> dict:
     from .. import api
     from ..errors import DocscanError
     from ..report import render_html, to_json
-    from .db import rows_from_analysis
+    from .rows import rows_from_analysis
 
     t0 = time.perf_counter()
     tmpdir = None
