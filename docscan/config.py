@@ -34,3 +34,18 @@ def project_root() -> str:
     if env:
         return env
     return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def settings_hash(cfg: dict) -> str:
+    """SHA-256 of the settings that shape a document's results: every section but ``[model]``.
+
+    ``docscan batch`` stores it with each document, so a stored result is
+    reused only when it was made with the same rules (the model is checked
+    by its own name and version).
+    """
+    import hashlib
+    import json
+
+    shaping = {k: v for k, v in cfg.items() if k != "model"}
+    return hashlib.sha256(json.dumps(shaping, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+

@@ -316,6 +316,37 @@ def test_missing_file_in_manifest_is_a_recorded_failure(good_dir, tmp_path):
 # ------------------------------------------------------------------ schema version guard
 
 
+def test_changed_settings_are_analysed_again_and_the_same_settings_skipped(good_dir, tmp_path):
+    out = tmp_path / "out"
+    assert api.run_batch([good_dir], out, jobs=1).analysed == 3
+    stricter = tmp_path / "stricter.toml"
+    stricter.write_text("[score]\npresent_min_passages = 6\n", encoding="utf-8")
+    again = invoke("batch", good_dir, "--out", out, "--config", stricter, "--jobs", "1")
+    assert again.exit_code == 0 and "3 documents: 3 analysed, 0 already stored" in again.stderr
+    hashes = sqlite_rows(out, "select distinct settings_hash from documents")
+    assert len(hashes) == 1 and len(hashes[0][0]) == 64
+    same = invoke("batch", good_dir, "--out", out, "--config", stricter, "--jobs", "1")
+    assert "3 documents: 0 analysed, 3 already stored" in same.stderr
+    assert sqlite_rows(out, "select count(*) from documents") == [(3,)]
+
+
+def test_schema_1_database_is_upgraded_and_its_documents_analysed_once_more(good_dir, tmp_path):
+    out = tmp_path / "out"
+    assert api.run_batch([good_dir], out, jobs=1).analysed == 3
+    con = sqlite3.connect(out / "results.sqlite")  # make it what docscan 0.1 with schema 1 wrote
+    con.execute("alter table documents drop column settings_hash")
+    con.execute("update schema_version set version = 1")
+    con.commit()
+    con.close()
+    result = invoke("results", "export", "--out", out)  # reading does not change the file
+    assert result.exit_code == EXIT_DATABASE and "schema version 1 is older than 2; run 'docscan batch' once" in result.output
+    first = api.run_batch([good_dir], out, jobs=1)
+    assert (first.analysed, first.skipped) == (3, 0)  # no settings hash stored: results are made again
+    assert sqlite_rows(out, "select version from schema_version") == [(SCHEMA_VERSION,)]
+    assert sqlite_rows(out, "select count(*), count(settings_hash) from documents") == [(3, 3)]
+    assert api.run_batch([good_dir], out, jobs=1).skipped == 3
+
+
 def test_newer_database_is_refused(good_dir, tmp_path):
     out = tmp_path / "out"
     assert api.run_batch([good_dir / "alpha.pdf"], out, jobs=1).analysed == 1

@@ -40,6 +40,7 @@ from sqlalchemy import (
     inspect,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy import exc as sa_exc
@@ -50,7 +51,7 @@ from ..types import MATURITY_LEVELS, THEMES
 from .rows import LEVEL_COLS
 
 #: Version of the table layout below; bump it (and add a migration) on every change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB_NAME = "results.sqlite"
 
 metadata = MetaData()
@@ -111,6 +112,7 @@ documents = Table(
     Column("docscan_version", String(40), nullable=False),
     Column("created_at", String(40), nullable=False),
     Column("seconds", Float),  # analysis time in the worker
+    Column("settings_hash", String(64)),  # docscan.config.settings_hash of the run (NULL: stored by schema 1)
     UniqueConstraint("sha256", "model_name", "model_version", name="uq_documents_content_model"),
 )
 
@@ -198,7 +200,13 @@ CHILD_TABLES = (passages, predictions, theme_scores, maturity)
 DOCSCAN_TABLES = ("runs", "documents", "passages", "predictions", "theme_scores", "maturity", "errors")
 
 # Migrations from version N to N + 1: functions taking a Connection. None yet.
-MIGRATIONS: dict[int, object] = {}
+def _add_settings_hash(conn) -> None:
+    """1 -> 2: documents.settings_hash (old rows keep NULL, so they are analysed again once)."""
+    conn.execute(text("ALTER TABLE documents ADD COLUMN settings_hash VARCHAR(64)"))
+
+
+#: upgrade steps: MIGRATIONS[v] turns schema version v into v + 1
+MIGRATIONS: dict[int, object] = {1: _add_settings_hash}
 
 
 def now() -> str:

@@ -1,8 +1,9 @@
 """The orchestration of ``docscan batch``.
 
 1. Expand the inputs (:mod:`.inputs`) and hash every file (SHA-256 of its bytes).
-2. Skip a document whose content hash and model version are stored in the
-   database and whose two report files exist under ``DIR`` (unless ``force``);
+2. Skip a document whose content hash, model version and settings hash
+   (:func:`docscan.config.settings_hash`) are stored in the database and
+   whose two report files exist under ``DIR`` (unless ``force``);
    the same content met twice in one batch is analysed once.
 3. Send the rest to the executor (:mod:`.executors`); for each finished
    document, in this process: write its HTML and JSON report atomically
@@ -27,7 +28,7 @@ import time
 import unicodedata
 from typing import Callable, Sequence
 
-from ..config import load_config
+from ..config import load_config, settings_hash
 from ..errors import DocscanError, InputFileError
 from ..extract import file_sha256
 from ..io import atomic_writer
@@ -224,6 +225,7 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
     import json
 
     model_name, model_version = str(meta["name"]), str(meta["version"])
+    settings = settings_hash(cfg)
     run_id = db.start_run(
         model_name=model_name,
         model_version=model_version,
@@ -286,7 +288,8 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
             first[it.sha256] = it
             it.html_path, it.json_path = report_paths(out_dir, it.path, it.sha256)
             row = stored.get(it.sha256)
-            if row and not force and os.path.isfile(it.html_path) and os.path.isfile(it.json_path):
+            same = row is not None and row.get("settings_hash") == settings
+            if same and not force and os.path.isfile(it.html_path) and os.path.isfile(it.json_path):
                 it.status, it.document_id = "skipped", row["id"]
                 changes = {
                     k: v
@@ -337,7 +340,7 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
                         }
                     if outcome["ok"]:
                         t_st = time.perf_counter()
-                        _store(db, it, outcome, run_id, model_name, model_version, out_dir)
+                        _store(db, it, outcome, run_id, model_name, model_version, settings, out_dir)
                         timings["store"] += time.perf_counter() - t_st
                     else:
                         fail(it, outcome["error_type"], outcome["message"], int(outcome.get("exit_code") or 1))
@@ -395,7 +398,9 @@ def _size(it: ItemResult) -> int:
         return 0
 
 
-def _store(db: ResultsDB, it: ItemResult, outcome: dict, run_id: int, model_name: str, model_version: str, out_dir: str) -> None:
+def _store(
+    db: ResultsDB, it: ItemResult, outcome: dict, run_id: int, model_name: str, model_version: str, settings: str, out_dir: str
+) -> None:
     """Report files first (atomically), then all rows in one transaction."""
     from .db import now
 
@@ -413,6 +418,7 @@ def _store(db: ResultsDB, it: ItemResult, outcome: dict, run_id: int, model_name
         sha256=sha,
         model_name=model_name,
         model_version=model_version,
+        settings_hash=settings,
         path=it.path,
         name=it.name,
         municipality=it.municipality,
