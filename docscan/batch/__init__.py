@@ -2,6 +2,9 @@
 
 - :mod:`.inputs`: files, folders (recursively) and manifest CSVs to a list of documents;
 - :mod:`.worker`: the per-document work done in a worker process (analyse, render);
+- :mod:`.rows`: the database rows of one analysis, built in the worker without SQLAlchemy;
+- :mod:`.preload`: warms a process (imports, NLP tables, model, a warm-up document);
+  the fork server of the local pool preloads it, Dask workers can (``--preload``);
 - :mod:`.executors`: a local process pool or a Dask distributed cluster;
 - :mod:`.db`: the results database (SQLAlchemy; SQLite by default, PostgreSQL works);
 - :mod:`.run`: the orchestration: skip what is stored, isolate failures, write
