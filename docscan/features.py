@@ -69,6 +69,12 @@ def char_ngram_hashes(words: Sequence[str], n_min: int, n_max: int, bits: int) -
     return out
 
 
+# A worker that reads thousands of documents meets hundreds of thousands of distinct words; each
+# costs about 1 KB (its analysis here and its lexeme in the tokenizer's vocabulary). Past this
+# many, both are dropped and rebuilt as words come (the tokenizer in 0.3 s): memory stays bounded.
+MAX_CACHED_WORDS = 50_000
+
+
 @functools.lru_cache(maxsize=1)
 def _tokenizer():
     import spacy
@@ -129,8 +135,16 @@ class Featurizer:
             h32 = zlib.crc32(("w " + lemma).encode("utf-8"))
             self._cache[w] = (lemma, h32 & wmask, ci + base, h32)
 
+    def _trim(self) -> None:
+        """Start afresh once :data:`MAX_CACHED_WORDS` words are cached (results do not change)."""
+        if len(self._cache) > MAX_CACHED_WORDS:
+            self._cache.clear()
+            self._by_hash.clear()
+            _tokenizer.cache_clear()
+
     def tokens(self, text: str) -> list[tuple[str, str, int, np.ndarray, int]]:
         """(surface, lemma, lemma index, char indices, lemma hash) for the word tokens of ``text``."""
+        self._trim()
         doc = _tokenizer()(text)
         words = [t for t in doc if t.is_alpha]
         new = list({t.lower_ for t in words if t.lower_ not in self._cache})
@@ -148,6 +162,7 @@ class Featurizer:
         from scipy.sparse import csr_matrix
         from spacy.attrs import IS_ALPHA, LOWER
 
+        self._trim()
         tok = _tokenizer()
         strings = tok.vocab.strings
         by_hash = self._by_hash

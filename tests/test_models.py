@@ -197,3 +197,23 @@ def test_evaluate_cli(small_model, tmp_path):
     r = CliRunner().invoke(cli.main, ["evaluate", str(data), "--model", str(small_model[0]), "--json"])
     res = json.loads(r.output)
     assert len(res["maturity_confusion"]) == 4 and res["data"]["passages"] >= 250
+
+
+def test_word_caches_stay_bounded_and_trimming_does_not_change_features(monkeypatch):
+    from docscan import features
+
+    texts = [
+        "De gemeente deelt gegevens met ketenpartners in de regio en werkt samen aan open data.",
+        "Wij starten een pilot met inwoners om de digitale dienstverlening te verbeteren.",
+        "Het college stelt het informatiebeleidsplan vast en de raad wordt geïnformeerd.",
+    ]
+    expected = features.Featurizer().counts(texts).toarray()
+    monkeypatch.setattr(features, "MAX_CACHED_WORDS", 10)
+    fz = features.Featurizer()
+    first = fz.counts(texts)
+    assert len(fz._cache) > 10  # one batch fills the cache past the limit ...
+    tokenizer = features._tokenizer()
+    again = fz.counts(texts[::-1])
+    assert len(fz._cache) <= 40 and features._tokenizer() is not tokenizer  # ... the next one starts afresh
+    assert (first.toarray() == expected).all() and (again.toarray() == expected[::-1]).all()
+    assert [t[1] for t in fz.tokens(texts[0])][:3] == ["de", "gemeente", "delen"]
