@@ -1,9 +1,11 @@
 """Warm docscan once, then fork warm workers.
 
 Importing this module loads everything a worker needs for its first
-document: the libraries (spaCy, NumPy, PDFium, SciPy), the tokenizer, lemma
-table and word lists, and the model named in ``DOCSCAN_PRELOAD_MODEL``
-(default: the shipped model). That takes about 1.2 s.
+document: the libraries (spaCy, NumPy, SciPy, PDFium, Jinja2), the
+tokenizer, lemma table and word lists, and the model named in
+``DOCSCAN_PRELOAD_MODEL`` (default: the shipped model); then it analyses a
+three-page warm-up document so every code path is initialised. That takes
+about 1.7 s.
 
 - The local pool (``docscan batch --jobs N``) names this module as the
   preload of multiprocessing's fork server
