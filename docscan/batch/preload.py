@@ -25,19 +25,16 @@ from __future__ import annotations
 
 import os
 
-from .worker import MODEL_VAR, THREAD_VARS
+from . import worker
 
 ERROR: str | None = None
 
 
 def _warm() -> None:
     global ERROR
-    for var in THREAD_VARS:  # before NumPy is imported: one thread per library (the pool is the parallelism)
-        os.environ.setdefault(var, "1")
+    worker.one_thread_per_library()
     try:
-        from . import worker
-
-        worker.warm(os.environ.get(MODEL_VAR) or None)
+        worker.warm(os.environ.get(worker.MODEL_VAR) or None)
     except Exception as exc:  # noqa: BLE001 - see the module docstring
         ERROR = f"{type(exc).__name__}: {exc}"
 

@@ -33,26 +33,30 @@ class Task:
 
 
 # three pages of the example plan (prose, a two-column page, a ruled table): analysing them once
-# imports and initialises every code path a document takes (PDFium, SQLAlchemy, Jinja2 templates,
+# imports and initialises every code path a document takes (PDFium, the model, Jinja2 templates,
 # the featurizer's cache of common words), so the first real document is not slower than the rest
 WARMUP_PDF = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "warmup.pdf")
-_warmed: set = set()
+_warmed: set = set()  # the models this process has warmed up with
+
+
+def one_thread_per_library() -> None:
+    """Numeric libraries use one thread each (the pool is the parallelism); before NumPy is imported."""
+    for var in THREAD_VARS:
+        os.environ.setdefault(var, "1")
 
 
 def warm(model: str | None) -> None:
-    """Load the model and the NLP tables in this process and analyse the warm-up document once."""
+    """Load the NLP tables and the model in this process by analysing the warm-up document, once."""
     from .. import nlp
-    from ..classify import load_classifier
     from ..config import load_config
 
+    if model in _warmed:
+        return
     nlp.load_resources()
-    clf = load_classifier(model)
-    clf.predict(["De gemeente deelt kennis en gegevens met inwoners en partners."], ["warm"])
-    if model not in _warmed:
-        _warmed.add(model)
-        out = work(Task("", WARMUP_PDF, model, load_config()))
-        if not out["ok"]:
-            raise RuntimeError(f"the warm-up document failed: {out['message']}")
+    out = work(Task("", WARMUP_PDF, model, load_config()))
+    if not out["ok"]:
+        raise RuntimeError(f"the warm-up document failed: {out['message']}")
+    _warmed.add(model)
 
 
 def _watch_parent(parent_pid: int, interval: float = 0.5) -> None:
@@ -78,8 +82,7 @@ def _watch_parent(parent_pid: int, interval: float = 0.5) -> None:
 
 def init_local_worker(parent_pid: int, model: str | None) -> None:
     """Initializer of the local process pool: one thread per library, parent watch, warm model."""
-    for var in THREAD_VARS:
-        os.environ.setdefault(var, "1")
+    one_thread_per_library()
     _watch_parent(parent_pid)
     try:
         warm(model)
