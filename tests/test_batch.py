@@ -291,9 +291,9 @@ def test_fail_fast_stops_at_the_first_failure(corpus_dir, tmp_path):
     src.mkdir()
     for name in ("alpha.pdf", "beta.pdf"):
         shutil.copy(corpus_dir / name, src / name)
-    # the largest file is analysed first: the corrupt one, so the others are not run
+    # the largest file is analysed first (not the first by name): the corrupt one, so the others are not run
     size = max(p.stat().st_size for p in src.iterdir())
-    (src / "a-corrupt.pdf").write_bytes((corpus_dir / "corrupt.pdf").read_bytes() * (size // 2000 + 2))
+    (src / "z-corrupt.pdf").write_bytes((corpus_dir / "corrupt.pdf").read_bytes() * (size // 2000 + 2))
     out = tmp_path / "out"
     result = invoke("batch", src, "--out", out, "--jobs", "1", "--fail-fast")
     assert result.exit_code == EXIT_PARTIAL, result.output
@@ -301,7 +301,7 @@ def test_fail_fast_stops_at_the_first_failure(corpus_dir, tmp_path):
     counts = db_counts(out)
     assert counts["errors"] == 1 and counts["documents"] < 2
     html = (out / "index.html").read_text()
-    assert "Gestopt bij de eerste fout" in html and "a-corrupt.pdf" in html
+    assert "Gestopt bij de eerste fout" in html and "z-corrupt.pdf" in html
     assert sqlite_rows(out, "select status from runs") == [("stopped",)]
 
 
@@ -548,10 +548,11 @@ from docscan.batch.worker import Task
 
 
 def probe(task):
+    inherited = "docscan.batch.preload" in sys.modules  # imported by the fork server, before the fork
     from docscan.batch import preload, worker
 
     loaded = [m for m in ("spacy", "sqlalchemy", "pypdfium2", "jinja2") if m in sys.modules]
-    return {"ok": True, "pid": os.getpid(), "ppid": os.getppid(), "error": preload.ERROR,
+    return {"ok": True, "pid": os.getpid(), "ppid": os.getppid(), "error": preload.ERROR, "inherited": inherited,
             "warmed": sorted(map(str, worker._warmed)), "loaded": loaded, "seconds": 0.0, "peak_rss": 0}
 
 
@@ -577,7 +578,7 @@ def test_pool_workers_are_forked_warm_from_a_preloading_fork_server(tmp_path):
     assert len(outcomes) == 6 and len({o["pid"] for o in outcomes}) <= 2
     for o in outcomes:
         assert o["ppid"] == data["server"] != data["me"]  # forked by the server, not by the batch process
-        assert o["error"] is None
+        assert o["inherited"] and o["error"] is None
         assert o["warmed"] == [data["model"]]  # the model and the warm-up document were done before the fork
         assert o["loaded"] == ["spacy", "pypdfium2", "jinja2"]  # no SQLAlchemy: workers never touch the database
     assert data["spacy_here"] is False  # the batch process itself stays light
@@ -600,7 +601,10 @@ def _verdicts(out_dir: Path, db_url: str | None = None) -> dict:
 
 def _preloaded():
     import os
+    import sys
 
+    if "docscan.batch.preload" not in sys.modules:  # not loaded when the worker started
+        return "not preloaded", []
     from docscan.batch import preload, worker
 
     return preload.ERROR, [os.path.basename(str(m or "docscan-nl")) for m in worker._warmed]
