@@ -78,10 +78,25 @@ def test_analysing_a_dutch_document_does_not_load_the_language_identifier(exampl
 
     code = (
         "import sys; from docscan import api, nlp; api.analyze(sys.argv[1]); "
-        "print(nlp._identifier.cache_info().currsize)"
+        "print(nlp._identifier.cache_info().currsize, 'wordfreq' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code, str(example_pdf)], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "0"
+    assert out.stdout.split() == ["0", "False"]  # neither py3langid nor the wordfreq package (0.1 s) is loaded
+
+
+def test_word_frequencies_are_read_from_wordfreqs_file_exactly_as_wordfreq_reads_them():
+    import math
+
+    import wordfreq
+
+    from docscan import lexicon
+
+    ours = lexicon._zipf()
+    theirs = wordfreq.get_frequency_dict("nl")
+    assert ours.keys() == theirs.keys() and len(ours) > 300_000
+    assert all(ours[w] == math.log10(f) + 9 for w, f in theirs.items())  # bit for bit: thresholds such as 3.6 hold
+    assert lexicon.zipf("beleid") == wordfreq.zipf_frequency("beleid", "nl") > 4
+    assert lexicon.zipf("Gemeente") == lexicon.zipf("gemeente") and lexicon.zipf("xqzvw") == 0.0
 
 
 def test_dutch_marker_words_are_spacys_dutch_stop_words_unique_to_dutch():
