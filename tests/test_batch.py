@@ -242,6 +242,9 @@ def test_batch_writes_reports_rows_and_records_failures(first_run):
     assert [r[0] for r in rows] == ["corrupt.pdf", "empty.pdf", "locked.pdf"]
     assert {r[0]: r[2] for r in rows}["locked.pdf"] == 5
     assert leftovers(out) == []
+    # the stages' times, as the benchmark reads them: workers ready before the first result came in
+    tm = result.timings
+    assert 0 < tm["prepare"] and 0 < tm["ready"] < tm["start"] <= tm["analyse"] < result.seconds
 
 
 def test_overview_lists_documents_counts_and_failures(first_run):

@@ -329,7 +329,10 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
                     if outcome.get("pid") is not None:
                         key = f"{outcome.get('host', '')}:{outcome['pid']}"
                         workers[key] = max(workers.get(key, 0), int(outcome.get("peak_rss") or 0))
-                    timings.setdefault("start", time.perf_counter() - t_ex)
+                    if "start" not in timings:
+                        timings["start"] = time.perf_counter() - t_ex
+                        # when the workers could take documents: the first result less its own analysis
+                        timings["ready"] = max(0.0, timings["start"] - it.seconds)
                     if outcome["ok"] and (outcome.get("model_name"), outcome.get("model_version")) != (model_name, model_version):
                         outcome = {
                             "ok": False,
