@@ -47,7 +47,7 @@ def main() -> None:
     for name, pdf in docs:
         runs = [run_child(pdf) for _ in range(3)]
         d = min(runs, key=lambda r: r["wall"])
-        t_ptt = best_of(lambda: pdftotext(pdf), 3)
+        t_ptt = best_of(lambda pdf=pdf: pdftotext(pdf), 3)
         print(
             f"{name:<15}{page_count(pdf):>6}{d['startup']:>9.2f}{d['extract']:>9.2f}{d['classify']:>9.2f}{d['score']:>7.2f}"
             f"{d['render']:>8.2f}{d['wall']:>7.2f}{t_ptt:>10.3f}{d['wall'] / t_ptt:>7.1f}"

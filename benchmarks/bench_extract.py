@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -42,9 +41,9 @@ def main() -> None:
     print(f"{'document':<16}{'pages':>6}{'docscan p/s':>13}{'pdftotext p/s':>15}{'pdfplumber p/s':>16}{'docscan/pdftotext':>19}{'docscan/pdfplumber':>20}")
     for name, path in docs:
         n = page_count(path)
-        t_doc = best_of(lambda: docscan_extract(path), args.repeat)
-        t_ptt = best_of(lambda: pdftotext(path), args.repeat)
-        t_plb = best_of(lambda: pdfplumber_text(path), 1)
+        t_doc = best_of(lambda path=path: docscan_extract(path), args.repeat)
+        t_ptt = best_of(lambda path=path: pdftotext(path), args.repeat)
+        t_plb = best_of(lambda path=path: pdfplumber_text(path), 1)
         print(f"{name:<16}{n:>6}{n / t_doc:>13.0f}{n / t_ptt:>15.0f}{n / t_plb:>16.1f}{t_ptt / t_doc:>19.2f}{t_plb / t_doc:>20.1f}")
 
     # two processes, one document each, against the same two documents one after the other

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -69,7 +69,7 @@ class LinearModel:
         np.savez_compressed(path, **{k: getattr(self, k) for k in self.ARRAYS})
 
     @classmethod
-    def load(cls, path: str, featurizer: Featurizer) -> "LinearModel":
+    def load(cls, path: str, featurizer: Featurizer) -> LinearModel:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in cls.ARRAYS}
         n = featurizer.n_features

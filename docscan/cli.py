@@ -40,7 +40,7 @@ def handle_errors(func):
             raise DocscanClickError("interrupted; work already written is kept", 130) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        except Exception as exc:  # the last line of defence against tracebacks
             if os.environ.get("DOCSCAN_DEBUG"):
                 raise
             raise DocscanClickError(

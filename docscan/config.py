@@ -4,8 +4,9 @@ from __future__ import annotations
 import copy
 import functools
 import os
-import tomllib
 from importlib import resources
+
+import tomllib
 
 
 @functools.lru_cache(maxsize=1)

@@ -143,7 +143,7 @@ def parse_line(raw: str, file: str, lineno: int) -> tuple[Example | None, list[P
 def read_file(file: str) -> tuple[list[Example], list[Problem]]:
     examples, problems = [], []
     try:
-        fh = open(file, encoding="utf-8")
+        fh = open(file, encoding="utf-8")  # noqa: SIM115 - a file that cannot be opened is a problem, not an error
     except OSError as exc:
         return [], [Problem(file, 0, f"cannot be read ({exc.strerror})")]
     with fh:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import functools
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -103,7 +103,7 @@ class Featurizer:
         return {"word_bits": self.word_bits, "char_bits": self.char_bits, "char_ngrams": [self.char_min, self.char_max]}
 
     @classmethod
-    def from_params(cls, p: dict) -> "Featurizer":
+    def from_params(cls, p: dict) -> Featurizer:
         return cls(p["word_bits"], p["char_bits"], p["char_ngrams"][0], p["char_ngrams"][1])
 
     # -------------------------------------------------------------- per word (cached)

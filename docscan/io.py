@@ -5,7 +5,8 @@ import contextlib
 import json
 import os
 import tempfile
-from typing import Iterable, Iterator, TextIO
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 
 @contextlib.contextmanager

@@ -62,8 +62,8 @@ import json
 import math
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from . import corpus as corpus_mod
 from .errors import CorpusError
@@ -221,7 +221,7 @@ class Item:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Item":
+    def from_dict(cls, d: dict) -> Item:
         return cls(
             Passage.from_dict(d["passage"]),
             _prediction_from_dict(d["prediction"]),
@@ -244,7 +244,7 @@ class Answer:
         return {"action": self.action, "record": self.record, "item": self.item.to_dict()}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Answer":
+    def from_dict(cls, d: dict) -> Answer:
         if d.get("action") not in ("accept", "skip") or not isinstance(d.get("record"), dict):
             raise ValueError("not a pending answer")
         return cls(d["action"], Item.from_dict(d["item"]), d["record"])
@@ -511,7 +511,7 @@ class LabelSession:
                 "model_suggestion": self.suggestion(item),
             },
         }
-        ex, problems = corpus_mod.parse_line(json.dumps(row, ensure_ascii=False), self.corpus, 0)
+        _ex, problems = corpus_mod.parse_line(json.dumps(row, ensure_ascii=False), self.corpus, 0)
         if problems:  # cannot happen with the labels above; never write an invalid line
             raise CorpusError(f"{self.corpus}: refusing to write an invalid corpus line: {problems[0].message}")
         return row
@@ -574,7 +574,7 @@ class LabelSession:
         """Release the corpus file without committing: what a crash leaves behind (for tests)."""
         self._unlock()
 
-    def __enter__(self) -> "LabelSession":
+    def __enter__(self) -> LabelSession:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -19,7 +19,7 @@ import re
 import shutil
 import signal
 import textwrap
-from typing import Callable
+from collections.abc import Callable
 
 import click
 
@@ -101,7 +101,7 @@ def definition(label: str, path: str | None = None) -> str:
 
 
 def _bar(p: float, width: int = 10) -> str:
-    n = int(round(max(0.0, min(1.0, p)) * width))
+    n = round(max(0.0, min(1.0, p)) * width)
     return "#" * n + "." * (width - n)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import math
 
-
 WORDFREQ_LIST = "large_nl.msgpack.gz"  # wordfreq's "best" Dutch list
 
 
@@ -22,7 +21,7 @@ def wordfreq_path(name: str = WORDFREQ_LIST) -> str:
     spec = importlib.util.find_spec("wordfreq")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("wordfreq is not installed; pip install docscan's dependencies")
-    return os.path.join(list(spec.submodule_search_locations)[0], "data", name)
+    return os.path.join(next(iter(spec.submodule_search_locations)), "data", name)
 
 
 @functools.lru_cache(maxsize=1)
@@ -59,8 +58,8 @@ def _hyphenated() -> frozenset[str]:
     """Words spelt with a hyphen (e-mail, auto-ongeluk) from the lemma index of spacy-lookups-data."""
     import os
 
-    import srsly
     import spacy_lookups_data
+    import srsly
 
     path = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data", "nl_lemma_index.json.gz")
     index = srsly.read_gzip_json(path)

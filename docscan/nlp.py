@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from . import lexicon
 
@@ -129,8 +129,8 @@ def _split(w: str, depth: int) -> tuple[float, tuple[str, ...]] | None:
 @functools.lru_cache(maxsize=1)
 def lemma_table() -> dict[str, str]:
     """The Dutch lookup lemma table of spacy-lookups-data (the one the pipeline's lemmatiser uses)."""
-    import srsly
     import spacy_lookups_data
+    import srsly
 
     path = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data", "nl_lemma_lookup.json.gz")
     return srsly.read_gzip_json(path)

@@ -28,7 +28,7 @@ import math
 import os
 import re
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 from .types import (
     MATURITY_LEVELS,
@@ -160,7 +160,7 @@ def score_theme(
     band = float(settings["uncertainty_band"])
     if n >= n_min and len(locations) >= loc_min and score >= s_min:
         verdict = "present"
-        uncertain = n == n_min or len(locations) == loc_min and n <= n_min + 1 or score < s_min + band
+        uncertain = n == n_min or (len(locations) == loc_min and n <= n_min + 1) or score < s_min + band
     elif n >= 1 or len(near) >= int(settings["weak_min_near_misses"]):
         verdict = "weak"
         uncertain = n == 0 or (n >= n_min - 1 and score >= s_min - band)

@@ -19,15 +19,15 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 
 from . import corpus as corpus_mod
 from .classify import EMPTY, LinearModel, SpacyModel, lemma_texts
-from .features import Featurizer, idf, tfidf
 from .errors import CorpusError
+from .features import Featurizer, idf, tfidf
 from .io import atomic_writer
 from .model import META_VERSION, library_versions
 from .types import MATURITY_CLASSES, MATURITY_LEVELS, THEMES
@@ -43,7 +43,7 @@ class Data:
     Y: np.ndarray  # n x 6 binary theme matrix
     y: np.ndarray  # n maturity class indices into MATURITY_CLASSES
 
-    def subset(self, idx) -> "Data":
+    def subset(self, idx) -> Data:
         return Data([self.texts[i] for i in idx], [self.feats[i] for i in idx], self.Y[idx], self.y[idx])
 
 
@@ -230,7 +230,7 @@ def cross_validate(family, d: Data, folds: int = 5, seed: int = 0, log: Log | No
     # folds run in parallel worker processes (one per core); each fold is seeded, so the
     # result does not depend on the number of workers
     results = Parallel(n_jobs=n_jobs)(delayed(_fold)(family, d, tr, te) for tr, te in splits)
-    for (tr, te), (tp, mp) in zip(splits, results):
+    for (_tr, te), (tp, mp) in zip(splits, results):
         theme_p[te], mat_p[te] = tp, mp
     if log:
         log(f"  {family.name}: {folds} folds done")

@@ -44,7 +44,7 @@ class Passage:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Passage":
+    def from_dict(cls, d: dict) -> Passage:
         bbox = d.get("bbox")
         return cls(
             id=str(d["id"]),

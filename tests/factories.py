@@ -26,15 +26,15 @@ _counter = iter(range(1, 10_000))
 
 
 def make_evidence(text: str, page: int = 1, heading=("1 Inleiding",), probability: float = 0.8, terms=(), **kw) -> Evidence:
-    fields = dict(
-        passage_id=kw.pop("passage_id", f"p{page:03d}-{next(_counter):04d}"),
-        page=page,
-        heading=tuple(heading),
-        kind=kw.pop("kind", "paragraph"),
-        text=text,
-        probability=probability,
-        terms=tuple(terms),
-    )
+    fields = {
+        "passage_id": kw.pop("passage_id", f"p{page:03d}-{next(_counter):04d}"),
+        "page": page,
+        "heading": tuple(heading),
+        "kind": kw.pop("kind", "paragraph"),
+        "text": text,
+        "probability": probability,
+        "terms": tuple(terms),
+    }
     fields.update(kw)
     return Evidence(**fields)
 
@@ -42,18 +42,18 @@ def make_evidence(text: str, page: int = 1, heading=("1 Inleiding",), probabilit
 def make_theme(theme: str, verdict: str, score: float, evidence=(), reason: str = "", **kw) -> ThemeScore:
     evidence = tuple(sorted(evidence, key=lambda e: -e.probability))
     pages = tuple(sorted({e.page for e in evidence}))
-    fields = dict(
-        theme=theme,
-        verdict=verdict,
-        score=score,
-        uncertain=False,
-        reason=reason or f"Oordeel voor {theme}: {verdict}.",
-        evidence=evidence,
-        pages=pages,
-        sections=len({e.heading[:1] for e in evidence}),
-        spread=0.0,
-        near_misses=0,
-    )
+    fields = {
+        "theme": theme,
+        "verdict": verdict,
+        "score": score,
+        "uncertain": False,
+        "reason": reason or f"Oordeel voor {theme}: {verdict}.",
+        "evidence": evidence,
+        "pages": pages,
+        "sections": len({e.heading[:1] for e in evidence}),
+        "spread": 0.0,
+        "near_misses": 0,
+    }
     fields.update(kw)
     return ThemeScore(**fields)
 

@@ -151,7 +151,7 @@ def sqlite_rows(out: Path, sql: str) -> list[tuple]:
 
 
 def leftovers(out: Path) -> list[str]:
-    return [str(p) for p in out.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".") and p.name != ".docscan-batch.lock"]
+    return [str(p) for p in out.rglob("*") if p.name.endswith(".tmp") or (p.name.startswith(".") and p.name != ".docscan-batch.lock")]
 
 
 # ------------------------------------------------------------------ inputs
@@ -244,7 +244,7 @@ def test_batch_writes_reports_rows_and_records_failures(first_run):
     assert leftovers(out) == []
     # the stages' times, as the benchmark reads them: workers ready before the first result came in
     tm = result.timings
-    assert 0 < tm["prepare"] and 0 < tm["ready"] < tm["start"] <= tm["analyse"] < result.seconds
+    assert tm["prepare"] > 0 and 0 < tm["ready"] < tm["start"] <= tm["analyse"] < result.seconds
 
 
 def test_overview_lists_documents_counts_and_failures(first_run):
@@ -390,7 +390,7 @@ def test_foreign_or_missing_database_gives_a_clear_error(tmp_path, good_dir):
 
 
 def test_export_csv_and_json(first_run, tmp_path):
-    out, result, _ = first_run
+    out, _result, _ = first_run
     res = invoke("results", "export", "--out", out, "--format", "csv")
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
@@ -495,7 +495,7 @@ def test_sigkill_mid_run_then_rerun_finishes_without_duplicates(corpus_dir, tmp_
         proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
     # the workers notice that their batch is gone and exit
-    gone, alive = psutil.wait_procs(workers, timeout=10)
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
     assert alive == [], alive
     first = sqlite_rows(out, "select count(*) from documents")[0][0] if (out / "results.sqlite").exists() else 0
     assert first < len(names)
@@ -676,7 +676,7 @@ def test_postgresql_results_database(good_dir, corpus_dir, pg_url, tmp_path, fir
     finally:
         db.close()
     assert counts["documents"] == 3 and counts["theme_scores"] == 18 and counts["errors"] == 1
-    assert _verdicts(out, pg_url) == {k: v for k, v in _verdicts(first_run[0]).items()}
+    assert _verdicts(out, pg_url) == _verdicts(first_run[0])
     again = api.run_batch(inputs, out, db_url=pg_url, jobs=1)
     assert (again.analysed, again.skipped) == (0, 3)
     forced = api.run_batch([good_dir], out, db_url=pg_url, jobs=2, force=True)

@@ -1,7 +1,6 @@
 """Corpus validation and statistics (docscan corpus validate / stats)."""
 import json
 
-import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 

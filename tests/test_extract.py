@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import DUTCH, ROBUST, require_font, require_shared, require_tool
 
-from docscan.errors import CorruptPDFError, EncryptedPDFError, InputFileError, NoTextError, NotAPDFError
+from docscan.errors import CorruptPDFError, EncryptedPDFError, InputFileError, NotAPDFError, NoTextError
 from docscan.extract import extract
 from docscan.extract.layout import running_lines
 from docscan.extract.pages import PdfiumReader
@@ -249,7 +249,7 @@ def test_scanned_pdf_without_ocr_gives_an_actionable_error(tmp_path):
 
     scan = tmp_path / "scan.pdf"
     pdfgen.image_only_pdf(str(scan), ["Gemeente Proefdorp", "De digitale strategie"])
-    with pytest.raises(NoTextError, match="scanned.*(--ocr|tesseract)"):
+    with pytest.raises(NoTextError, match=r"scanned.*(--ocr|tesseract)"):
         extract(scan, ocr="never")
 
 

@@ -102,7 +102,7 @@ def queue_ids(s: LabelSession) -> list[str]:
 
 def test_uncertainty_in_bits():
     def pred(themes, mat):
-        return Prediction("x", {t: themes for t in THEMES}, (), dict(zip(MATURITY_CLASSES, mat)), None)
+        return Prediction("x", dict.fromkeys(THEMES, themes), (), dict(zip(MATURITY_CLASSES, mat)), None)
 
     assert uncertainty(pred(0.5, [0.25] * 4)) == pytest.approx(8.0)
     assert uncertainty(pred(0.0, [0, 0, 0, 1.0])) == pytest.approx(0.0, abs=1e-6)
@@ -125,7 +125,7 @@ def test_offers_new_passages_most_informative_first_with_the_model_preselected(s
 
 
 def test_accept_skip_undo_and_the_files_on_disk(setup):
-    src, corpus_file, root = setup
+    _src, corpus_file, root = setup
     pending = Path(str(corpus_file) + ".pending")
     skipped = Path(str(corpus_file) + ".skipped")
     s = session(setup)
@@ -174,7 +174,7 @@ def test_undo_of_an_accept_restores_the_answered_labels(setup):
 
 
 def test_resume_skips_everything_answered_or_skipped(setup):
-    src, corpus_file, _ = setup
+    _src, corpus_file, _ = setup
     with session(setup) as s:
         s.accept()  # p5
         s.skip()  # p6
@@ -192,7 +192,7 @@ def test_resume_skips_everything_answered_or_skipped(setup):
 
 
 def test_a_crash_keeps_the_pending_answer_and_the_next_session_restores_it(setup):
-    src, corpus_file, root = setup
+    _src, corpus_file, root = setup
     s = session(setup)
     s.accept()  # p5 -> committed by the next answer
     s.toggle("realisatie")
@@ -210,7 +210,7 @@ def test_a_crash_keeps_the_pending_answer_and_the_next_session_restores_it(setup
 
 
 def test_a_pending_answer_that_was_already_committed_is_not_written_twice(setup):
-    src, corpus_file, _ = setup
+    _src, corpus_file, _ = setup
     pending = Path(str(corpus_file) + ".pending")
     s = session(setup)
     s.accept()
@@ -225,7 +225,7 @@ def test_a_pending_answer_that_was_already_committed_is_not_written_twice(setup)
 
 
 def test_one_session_per_corpus_file_and_no_append_after_a_torn_line(setup):
-    src, corpus_file, _ = setup
+    _src, corpus_file, _ = setup
     s = session(setup)
     with pytest.raises(CorpusError, match="another 'docscan label' session is writing to this file"):
         session(setup)
@@ -261,7 +261,7 @@ def test_render_and_definitions(setup):
 
 
 def test_key_loop_with_scripted_keys(setup):
-    src, corpus_file, _ = setup
+    _src, corpus_file, _ = setup
     screens: list[str] = []
     keys = iter(["2", "1", "\r", "9", "k", "u", "?", "4", "v", "8a", "\x1b[A", "q"])
     with session(setup) as s:
@@ -440,7 +440,7 @@ def test_label_in_a_pseudo_terminal_survives_kill_9_and_resumes(pty_setup, small
 
 
 def test_real_model_ranks_by_uncertainty(pty_setup, small_model):
-    pdf, root, corpus_file = pty_setup
+    pdf, _root, corpus_file = pty_setup
     with LabelSession(pdf, corpus_file, model=str(small_model), user="t") as s:
         scores = [it.uncertainty for it in s.queue]
         assert len(scores) == 7 and scores == sorted(scores, reverse=True)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 
 import numpy as np
@@ -11,7 +10,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from docscan import cli, corpus
-from docscan.classify import LinearModel, load_classifier
+from docscan.classify import load_classifier
 from docscan.errors import EXIT_CORPUS, EXIT_MODEL, ModelError
 from docscan.train import SklearnFamily, make_data, train
 

@@ -106,4 +106,4 @@ def test_dutch_marker_words_are_spacys_dutch_stop_words_unique_to_dutch():
     from spacy.lang.fr.stop_words import STOP_WORDS as fr
     from spacy.lang.nl.stop_words import STOP_WORDS as nl_words
 
-    assert nlp.DUTCH_MARKERS == {w for w in nl_words - en - de - fr - af if w.isalpha()}
+    assert {w for w in nl_words - en - de - fr - af if w.isalpha()} == nlp.DUTCH_MARKERS

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import json
 import math
 import os
@@ -11,8 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markupsafe import escape
 from factories import make_evidence, make_score, replace_theme
+from markupsafe import escape
 
 from docscan.report import SCHEMA_VERSION, json_schema, render_html, to_json, write_report
 from docscan.report.advice import ADVICE, MATURITY_ADVICE
@@ -195,7 +196,7 @@ def test_report_is_one_dutch_document_with_all_sections(report, page):
         assert section in ids
     assert sum(1 for t, _ in page.tags if t == "html") == 1
     assert len(ids) == len(set(ids)), "duplicate id"
-    for tag, attrs in page.tags:
+    for _tag, attrs in page.tags:
         if attrs.get("href", "").startswith("#"):
             assert attrs["href"][1:] in ids, attrs["href"]
 
@@ -210,7 +211,7 @@ def test_csp_meta_comes_before_any_content(report, page):
 def test_headings_in_order(page):
     levels = [level for level, _ in page.headings]
     assert levels[0] == 1 and levels.count(1) == 1
-    for prev, cur in zip(levels, levels[1:]):
+    for prev, cur in itertools.pairwise(levels):
         assert cur <= prev + 1, f"heading jumps from h{prev} to h{cur}: {page.headings}"
     h2 = [text for level, text in page.headings if level == 2]
     assert h2 == ["Samenvatting", "Per thema", "Advies", "Volwassenheid", "Documentkaart", "Context", "Methode"]
@@ -600,7 +601,7 @@ def test_evaluation_page(tmp_path):
     assert "Digitale strategie" in out and "0,850" in out and "geen houding" in out
     assert "heldout.jsonl" in out and "/home/someone" not in out and "/secret" not in out
     levels = [level for level, _ in page.headings]
-    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:]))
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels))
     write_evaluation(result, tmp_path / "eval.html")
     assert (tmp_path / "eval.html").read_text(encoding="utf-8") == out
     assert "<table" in render_evaluation({})  # tolerant of a sparse result

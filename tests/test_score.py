@@ -16,9 +16,9 @@ def passage(i, page, section, text="tekst"):
 
 
 def pred(i, p_theme=0.0, theme="strategie", maturity=None):
-    themes = {t: 0.0 for t in THEMES}
+    themes = dict.fromkeys(THEMES, 0.0)
     themes[theme] = p_theme
-    mat = {c: 0.0 for c in MATURITY_CLASSES}
+    mat = dict.fromkeys(MATURITY_CLASSES, 0.0)
     mat[maturity or "none"] = 1.0
     return Prediction(f"p{i}", themes, (theme,) if p_theme >= 0.5 else (), mat, maturity)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import (
     Boolean,
@@ -37,8 +37,8 @@ from sqlalchemy import (
     delete,
     event,
     func,
-    inspect,
     insert,
+    inspect,
     select,
     text,
     update,
@@ -243,7 +243,7 @@ class ResultsDB:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, url: str, *, create: bool = True) -> "ResultsDB":
+    def open(cls, url: str, *, create: bool = True) -> ResultsDB:
         """Connect, check the schema version, and (with ``create``) create missing tables."""
         display = masked(url)
         try:

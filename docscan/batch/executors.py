@@ -19,9 +19,9 @@ import contextlib
 import logging
 import multiprocessing
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable, Iterator, Sequence
 
 from ..errors import DocscanError
 from .worker import MODEL_VAR, THREAD_VARS, Task, init_local_worker, work

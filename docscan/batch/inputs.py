@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import os
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from ..errors import InputFileError
 

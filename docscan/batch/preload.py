@@ -42,5 +42,5 @@ def _warm() -> None:
 _warm()
 
 
-def dask_setup(worker=None) -> None:  # noqa: ARG001 - Dask's preload hook; the import did the work
+def dask_setup(worker=None) -> None:  # Dask's preload hook; the import did the work
     """Dask calls this after importing the module as a worker preload."""

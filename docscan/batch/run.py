@@ -26,7 +26,7 @@ import os
 import re
 import time
 import unicodedata
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ..config import load_config, settings_hash
 from ..errors import DocscanError, InputFileError
@@ -293,15 +293,15 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
                 it.status, it.document_id = "skipped", row["id"]
                 changes = {
                     k: v
-                    for k, v in dict(
-                        path=it.path,
-                        name=it.name,
-                        html_path=it.html_path,
-                        json_path=it.json_path,
-                        municipality=it.municipality if it.municipality is not None else row["municipality"],
-                        year=it.year if it.year is not None else row["year"],
-                        doctype=it.doctype if it.doctype is not None else row["doctype"],
-                    ).items()
+                    for k, v in {
+                        "path": it.path,
+                        "name": it.name,
+                        "html_path": it.html_path,
+                        "json_path": it.json_path,
+                        "municipality": it.municipality if it.municipality is not None else row["municipality"],
+                        "year": it.year if it.year is not None else row["year"],
+                        "doctype": it.doctype if it.doctype is not None else row["doctype"],
+                    }.items()
                     if row[k] != v
                 }
                 db.update_document(row["id"], **changes)
@@ -387,7 +387,7 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
             t_ov = time.perf_counter()
             write_overview(db, result, model_name, model_version)
             timings["overview"] = time.perf_counter() - t_ov
-        except Exception:  # noqa: BLE001 - do not hide the original error of an interrupted run
+        except Exception:  # do not hide the original error of an interrupted run
             if status != "interrupted":
                 raise
     result.seconds = time.perf_counter() - t0

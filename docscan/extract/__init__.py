@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import CorruptPDFError, NoTextError
 from ..types import Document
@@ -20,7 +20,7 @@ from .pages import PageText, PdfiumReader, Segment
 from .pdf import check_readable, open_pdfium
 from .tables import DIFFICULT_PATHS, MIN_PATHS, TableFinder, find_ruled_tables
 
-__all__ = ["extract", "file_sha256", "OCR_MODES", "Segment", "PageText"]
+__all__ = ["OCR_MODES", "PageText", "Segment", "extract", "file_sha256"]
 
 OCR_MODES = ("auto", "always", "never")
 # A page with fewer printable characters than this, and a large image, is a scan.
@@ -88,7 +88,7 @@ def extract(
                     try:
                         p.segments = ocr_page(pdf, i)
                         ocr_pages.append(p.number)
-                    except Exception as exc:  # one unreadable page must not stop the document
+                    except Exception as exc:  # noqa: BLE001 - one unreadable page must not stop the document
                         warnings.append(f"page {p.number}: OCR failed ({exc})")
                 else:
                     scans_without_ocr.append(p.number)

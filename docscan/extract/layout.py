@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Sequence
 
 from ..text import join_hyphenated, split_sentences, word_count
 from ..types import Passage

@@ -26,7 +26,7 @@ def tesseract_status() -> tuple[str | None, str]:
     if not exe:
         return None, "Tesseract is not installed"
     try:
-        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None, "Tesseract does not run"
     langs = set(out.stdout.split()) | set(out.stderr.split())
@@ -42,7 +42,7 @@ def ocr_page(pdf, index: int, *, dpi: int = OCR_DPI, timeout: float = 300) -> li
         raise RuntimeError(problem)
     page = pdf[index]
     try:
-        width, height = page.get_size()
+        _width, _height = page.get_size()
         scale = dpi / 72.0
         image = page.render(scale=scale, grayscale=True).to_pil()
     finally:
@@ -56,6 +56,7 @@ def ocr_page(pdf, index: int, *, dpi: int = OCR_DPI, timeout: float = 300) -> li
         capture_output=True,
         timeout=timeout,
         env=env,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or "tesseract failed")

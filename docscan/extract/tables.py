@@ -94,7 +94,7 @@ def find_ruled_tables(rules, segments) -> tuple[list[Table], list]:
         gv = [r for r in members if r[2] - r[0] <= 2.5 and r[3] - r[1] >= 4]
         ys = _cluster([(r[1] + r[3]) / 2 for r in gh])
         xs = _cluster([(r[0] + r[2]) / 2 for r in gv])
-        if len(ys) < 2 or len(xs) < 3 and len(ys) < 3:
+        if len(ys) < 2 or (len(xs) < 3 and len(ys) < 3):
             continue
         x0, x1, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
         inside, outside = [], []
@@ -162,7 +162,7 @@ class TableFinder:
                 if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
                     x0, top, x1, bottom = t.bbox
                     out.append(Table(x0, top, x1, bottom, rows))
-        except Exception:  # a malformed page: fall back to plain text for it
+        except Exception:  # noqa: BLE001 - a malformed page: fall back to plain text for it
             return []
         finally:
             page.flush_cache()

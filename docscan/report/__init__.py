@@ -23,13 +23,13 @@ from .render import THEME_LABELS, build_context, check_score, environment, evalu
 
 __all__ = [
     "SCHEMA_VERSION",
+    "highlight",
+    "json_schema",
+    "render_evaluation",
     "render_html",
     "to_json",
-    "write_report",
-    "json_schema",
-    "highlight",
-    "render_evaluation",
     "write_evaluation",
+    "write_report",
 ]
 
 SCHEMA_VERSION = 1

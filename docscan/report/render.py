@@ -11,7 +11,7 @@ import datetime as _dt
 import functools
 import math
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -95,7 +95,7 @@ def nl_num(value: float, digits: int = 0) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if digits <= 0:
-        return str(int(math.floor(float(value) + 0.5)))
+        return str(math.floor(float(value) + 0.5))
     return f"{float(value):.{digits}f}".replace(".", ",")
 
 
@@ -117,7 +117,7 @@ def pct(share: float) -> str:
         return ">99%"
     if 0.0 < share < 0.005:
         return "<1%"
-    return f"{int(math.floor(100 * share + 0.5))}%"
+    return f"{math.floor(100 * share + 0.5)}%"
 
 
 def nl_date(iso: str, with_time: bool = True) -> str:
@@ -134,7 +134,7 @@ def nl_date(iso: str, with_time: bool = True) -> str:
 
 def page_ranges(pages: Iterable[int]) -> str:
     """``[3, 4, 5, 9]`` -> ``"3-5, 9"`` (with an en dash)."""
-    ps = sorted(set(int(p) for p in pages))
+    ps = sorted({int(p) for p in pages})
     if not ps:
         return ""
     out, start, prev = [], ps[0], ps[0]
@@ -409,7 +409,7 @@ def _map_chart(score: DocumentScore, themes) -> dict:
                     "pages": str(first) if first == last else f"{first}\u2013{last}",
                 }
             )
-        pages = sorted(set(int(p) for p in score.page_map.get(t.theme, ()) if p >= 1))
+        pages = sorted({int(p) for p in score.page_map.get(t.theme, ()) if p >= 1})
         rows.append(
             {
                 "y": y,
