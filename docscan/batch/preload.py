@@ -5,7 +5,7 @@ document: the libraries (spaCy, NumPy, SciPy, PDFium, Jinja2), the
 tokenizer, lemma table and word lists, and the model named in
 ``DOCSCAN_PRELOAD_MODEL`` (default: the shipped model); then it analyses a
 three-page warm-up document so every code path is initialised. That takes
-about 1.7 s.
+about 1.4 s.
 
 - The local pool (``docscan batch --jobs N``) names this module as the
   preload of multiprocessing's fork server
