@@ -9,7 +9,10 @@ terms that drove each predicted label (for highlighting evidence).
 from __future__ import annotations
 
 import functools
+import json
 import os
+import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -256,21 +259,31 @@ class Classifier:
         return out
 
 
+# what reading a damaged, truncated or unsafe model.npz can raise (pickled arrays: ValueError)
+NPZ_ERRORS = (OSError, EOFError, KeyError, ValueError, TypeError, zipfile.BadZipFile, zlib.error)
+
+
 def load_backend(path: str, meta: dict):
+    """The model of directory ``path``; anything damaged in it is a :class:`ModelError` naming ``path``."""
     if meta["backend"] == "sklearn":
-        file = os.path.join(path, "model.npz")
         try:
-            return LinearModel.load(file, Featurizer.from_params(meta["features"]))
-        except (OSError, KeyError, ValueError) as exc:
-            raise ModelError(f"{path}: model.npz cannot be loaded safely ({type(exc).__name__}: {exc}); retrain the model") from None
+            featurizer = Featurizer.from_params(meta["features"])
+        except (KeyError, ValueError) as exc:
+            raise ModelError(f"{path}: meta.json has no valid 'features' ({exc}); retrain the model") from None
+        try:
+            return LinearModel.load(os.path.join(path, "model.npz"), featurizer)
+        except NPZ_ERRORS as exc:
+            raise ModelError(
+                f"{path}: model.npz is damaged or cannot be loaded safely ({type(exc).__name__}: {exc}); retrain the model"
+            ) from None
     if meta["backend"] == "spacy":
         import spacy
 
         try:
             return SpacyModel(spacy.load(os.path.join(path, "spacy", "themes")), spacy.load(os.path.join(path, "spacy", "maturity")))
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"{path}: the spaCy pipeline cannot be loaded ({exc}); retrain the model") from None
-    raise ModelError(f"{path}: unknown model backend '{meta['backend']}'")
+        except Exception as exc:  # noqa: BLE001 - a damaged pipeline can fail in many ways inside spaCy and thinc
+            raise ModelError(f"{path}: the spaCy pipeline cannot be loaded ({type(exc).__name__}: {exc}); retrain the model") from None
+    raise ModelError(f"{path}: unknown model backend {json.dumps(meta['backend'])}; retrain the model")
 
 
 @functools.lru_cache(maxsize=4)

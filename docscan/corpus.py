@@ -12,10 +12,11 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .errors import CorpusError
+from .errors import CorpusError, InputFileError
 from .types import MATURITY_LEVELS, THEMES
 
 REQUIRED = ("id", "text", "themes", "maturity", "source")
@@ -73,7 +74,7 @@ def corpus_files(path: str | os.PathLike) -> list[str]:
     if os.path.isfile(path):
         return [path]
     if not os.path.isdir(path):
-        raise CorpusError(f"{path}: corpus not found; pass a folder of .jsonl files or one .jsonl file")
+        raise InputFileError(f"{path}: corpus not found; pass a folder of .jsonl files or one .jsonl file")
     files = sorted(glob.glob(os.path.join(path, "*.jsonl"))) + sorted(glob.glob(os.path.join(path, "labelled", "*.jsonl")))
     if not files:
         raise CorpusError(f"{path}: no .jsonl files in the corpus folder")
@@ -140,23 +141,52 @@ def parse_line(raw: str, file: str, lineno: int) -> tuple[Example | None, list[P
     )
 
 
+def _lines(fh) -> Iterator[bytes]:
+    """The lines of a binary file without their ends, split as text mode would (``\\n``, ``\\r\\n`` or ``\\r``)."""
+    for chunk in fh:
+        if chunk.endswith(b"\r\n"):
+            chunk = chunk[:-2]
+        elif chunk.endswith((b"\n", b"\r")):
+            chunk = chunk[:-1]
+        yield from chunk.split(b"\r")
+
+
+def decode_line(raw: bytes) -> tuple[str | None, str | None]:
+    """``(text, None)`` for a UTF-8 line, ``(None, problem)`` naming the first bad byte and its column."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        column = len(raw[: exc.start].decode("utf-8")) + 1
+        return None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column})"
+
+
 def read_file(file: str) -> tuple[list[Example], list[Problem]]:
+    """The examples of one corpus file and the problems of its lines.
+
+    The file is read in binary and each line decoded on its own, so a line
+    that is not UTF-8 is reported with its true number and the lines after
+    it are still checked.
+    """
     examples, problems = [], []
     try:
-        fh = open(file, encoding="utf-8")  # noqa: SIM115 - a file that cannot be opened is a problem, not an error
+        fh = open(file, "rb")  # noqa: SIM115 - a file that cannot be opened is a problem, not an error
     except OSError as exc:
         return [], [Problem(file, 0, f"cannot be read ({exc.strerror})")]
     with fh:
         try:
-            for lineno, raw in enumerate(fh, start=1):
+            for lineno, raw_bytes in enumerate(_lines(fh), start=1):
+                raw, bad = decode_line(raw_bytes)
+                if bad:
+                    problems.append(Problem(file, lineno, bad))
+                    continue
                 if not raw.strip():
                     continue
                 ex, probs = parse_line(raw, file, lineno)
                 problems.extend(probs)
                 if ex:
                     examples.append(ex)
-        except UnicodeDecodeError:
-            problems.append(Problem(file, lineno + 1, "not UTF-8 text"))
+        except OSError as exc:
+            problems.append(Problem(file, 0, f"cannot be read ({exc.strerror})"))
     return examples, problems
 
 

@@ -104,7 +104,18 @@ class Featurizer:
 
     @classmethod
     def from_params(cls, p: dict) -> Featurizer:
-        return cls(p["word_bits"], p["char_bits"], p["char_ngrams"][0], p["char_ngrams"][1])
+        """The featurizer that :meth:`params` describes; ValueError when ``p`` is not such a description."""
+        try:
+            word_bits, char_bits = p["word_bits"], p["char_bits"]
+            char_min, char_max = p["char_ngrams"]
+        except (TypeError, KeyError, ValueError) as exc:
+            raise ValueError(f"incomplete feature parameters ({type(exc).__name__}: {exc})") from None
+        values = (word_bits, char_bits, char_min, char_max)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values) or not (
+            1 <= word_bits <= 30 and 1 <= char_bits <= 30 and 1 <= char_min <= char_max
+        ):
+            raise ValueError(f"invalid feature parameters {p}")
+        return cls(word_bits, char_bits, char_min, char_max)
 
     # -------------------------------------------------------------- per word (cached)
     def word(self, lower: str) -> tuple[str, int, np.ndarray, int]:

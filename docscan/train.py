@@ -26,7 +26,7 @@ import numpy as np
 
 from . import corpus as corpus_mod
 from .classify import EMPTY, LinearModel, SpacyModel, lemma_texts
-from .errors import CorpusError
+from .errors import ConfigError, CorpusError, ModelError
 from .features import Featurizer, idf, tfidf
 from .io import atomic_writer
 from .model import META_VERSION, library_versions
@@ -34,6 +34,7 @@ from .types import MATURITY_CLASSES, MATURITY_LEVELS, THEMES
 
 Log = Callable[[str], None]
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
+CALIBRATION_FOLDS = 3  # the sklearn family's Platt scaling is fitted on stratified 3-fold predictions
 
 
 @dataclass
@@ -47,7 +48,14 @@ class Data:
         return Data([self.texts[i] for i in idx], [self.feats[i] for i in idx], self.Y[idx], self.y[idx])
 
 
-def make_data(examples: Sequence[corpus_mod.Example]) -> Data:
+def make_data(examples: Sequence[corpus_mod.Example], source: str | None = None) -> Data:
+    """Texts, lemma features and label arrays of ``examples``; :class:`CorpusError` when there are none.
+
+    ``source`` (the file or folder the examples come from) names it in the error.
+    """
+    if not examples:
+        where = f"{source}: no passages" if source else "no passages in the data"
+        raise CorpusError(f"{where}; give a JSONL file with at least one labelled passage (one JSON object per line)")
     texts = [ex.text for ex in examples]
     Y = np.array([[t in ex.themes for t in THEMES] for ex in examples], dtype=int).reshape(len(examples), len(THEMES))
     y = np.array([MATURITY_CLASSES.index(ex.maturity or "none") for ex in examples], dtype=int)
@@ -60,6 +68,7 @@ def make_data(examples: Sequence[corpus_mod.Example]) -> Data:
 @dataclass
 class SklearnFamily:
     name = "sklearn"
+    min_per_class = CALIBRATION_FOLDS  # examples of each label and of its absence, in every training set
     C: float = 4.0
     random_state: int = 0
 
@@ -91,7 +100,7 @@ class SklearnFamily:
         from sklearn.linear_model import LogisticRegression
 
         lr = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=self.random_state)
-        inner = CalibratedClassifierCV(lr, method="sigmoid", cv=3, ensemble=False).fit(X, y).calibrated_classifiers_[0]
+        inner = CalibratedClassifierCV(lr, method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=False).fit(X, y).calibrated_classifiers_[0]
         cal = inner.calibrators[0]
         return inner.estimator.coef_[0], float(inner.estimator.intercept_[0]), (float(cal.a_), float(cal.b_))
 
@@ -99,6 +108,7 @@ class SklearnFamily:
 @dataclass
 class SpacyFamily:
     name = "spacy"
+    min_per_class = 1
     epochs: int = 8
     dropout: float = 0.2
     random_state: int = 0
@@ -206,6 +216,13 @@ class CVResult:
     seconds: float
 
 
+def cv_splits(n: int, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (train, test) index arrays of the cross-validation (shuffled, seeded, not stratified)."""
+    from sklearn.model_selection import KFold
+
+    return list(KFold(folds, shuffle=True, random_state=seed).split(np.arange(n)))
+
+
 def _fold(family, d: Data, tr, te):
     m = family.fit(d.subset(tr))
     return m.predict_proba([d.texts[i] for i in te], [d.feats[i] for i in te])
@@ -218,13 +235,11 @@ def cross_validate(family, d: Data, folds: int = 5, seed: int = 0, log: Log | No
     metrics use *cross-fitted* thresholds (for fold k, tuned on the other
     folds only), so tuning does not flatter the figures.
     """
-    from sklearn.model_selection import KFold
-
     t0 = time.perf_counter()
     n = len(d.texts)
     theme_p = np.zeros((n, len(THEMES)))
     mat_p = np.zeros((n, len(MATURITY_CLASSES)))
-    splits = list(KFold(folds, shuffle=True, random_state=seed).split(np.arange(n)))
+    splits = cv_splits(n, folds, seed)
     from joblib import Parallel, delayed
 
     # folds run in parallel worker processes (one per core); each fold is seeded, so the
@@ -257,6 +272,112 @@ def evaluate_model(model, thresholds: dict[str, float], stance: float, d: Data) 
     tp, mp = model.predict_proba(d.texts, d.feats)
     pred = np.column_stack([tp[:, j] >= thresholds[t] for j, t in enumerate(THEMES)]).astype(int)
     return metrics(d.Y, pred, d.y, decide_maturity(mp, stance))
+
+
+# ---------------------------------------------------------------- checks before training
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def check_options(families: Sequence[str], folds: int, limit: int | None) -> None:
+    """Refuse option values that would fail late, or silently mean something else (ConfigError)."""
+    unknown = [f for f in families if f not in FAMILIES]
+    if not families or unknown:
+        raise ConfigError(
+            f"unknown model family {', '.join(map(repr, unknown))}; use {' or '.join(FAMILIES)}" if unknown
+            else f"no model family to train; use {' or '.join(FAMILIES)}"
+        )
+    if not _is_int(folds) or folds < 2:
+        raise ConfigError(f"--folds must be a whole number of at least 2, not {folds!r}; use 2 or more folds")
+    if limit is not None and (not _is_int(limit) or limit < 1):
+        raise ConfigError(
+            f"--limit must be a positive number of passages, not {limit!r}; leave it out to train on the whole corpus"
+        )
+
+
+def check_out(out: str) -> None:
+    """Refuse to replace anything but an empty folder or a docscan model folder (one with ``meta.json``).
+
+    Writing a model replaces the whole folder ``out``; this keeps it from
+    wiping a corpus, notes or an ordinary file given by mistake as ``--out``.
+    """
+    if not os.path.lexists(out):
+        return
+    if not os.path.isdir(out):
+        raise ModelError(f"{out}: already exists and is not a folder; choose a new --out or remove it yourself")
+    if os.path.isfile(os.path.join(out, "meta.json")) or not os.listdir(out):
+        return
+    raise ModelError(
+        f"{out}: already exists and is not a docscan model folder (it has no meta.json); "
+        "choose a new --out or remove the folder yourself"
+    )
+
+
+def _label_sets(d: Data) -> list[tuple[str, str, np.ndarray]]:
+    """(passages with the label, passages without it, binary vector) for every theme and maturity class."""
+    out = [(f"passages with theme '{t}'", f"passages without theme '{t}'", d.Y[:, j]) for j, t in enumerate(THEMES)]
+    for k, c in enumerate(MATURITY_CLASSES):
+        has = "passages without a maturity level" if c == "none" else f"passages of maturity {c}"
+        lacks = "passages with a maturity level" if c == "none" else f"passages not of maturity {c}"
+        out.append((has, lacks, (d.y == k).astype(int)))
+    return out
+
+
+def check_label_counts(
+    d: Data, folds: int, seed: int, need: int, *, corpus: str, limit: int | None = None, available: int | None = None
+) -> None:
+    """Before cross-validating: every label, and its absence, must have at least ``folds`` passages, and
+    at least ``need`` (the families' ``min_per_class``) in every training fold and in the whole data.
+
+    ``available`` is the size of the corpus before ``limit``; it decides whether
+    raising ``--limit`` can help. Raises :class:`CorpusError` naming the first
+    label that falls short.
+    """
+    n = len(d.texts)
+    splits = cv_splits(n, folds, seed)
+    limited = limit is not None and available is not None and n < available
+    where = f"the corpus (limited to {n} passages)" if limited else "the corpus"
+    more = "raise --limit" if limited else "add passages to the corpus"
+    for with_label, without_label, v in _label_sets(d):
+        for what, mask in ((with_label, v == 1), (without_label, v == 0)):
+            total = int(mask.sum())
+            if total < max(folds, need):
+                if folds >= need:
+                    why = f"{folds}-fold cross-validation needs at least {folds} of each"
+                    todo = f"{more} or lower --folds" if folds > max(2, need) and total >= max(2, need) else more
+                else:
+                    why = f"training needs at least {need} of each (the calibration inside every fold)"
+                    todo = more
+                raise CorpusError(f"{corpus}: {where} has only {total} {what}; {why}: {todo}")
+            least = min(int(mask[tr].sum()) for tr, _ in splits)
+            if least < need:
+                raise CorpusError(
+                    f"{corpus}: {where} has only {total} {what}, and one of the {folds} cross-validation training "
+                    f"folds gets only {least} of them (training needs at least {need} in each): {more}"
+                )
+
+
+def read_previous(out: str) -> dict | None:
+    """The meta.json of the model at ``out`` that training replaces, if it is readable (for the comparison)."""
+    try:
+        with open(os.path.join(out, "meta.json"), encoding="utf-8") as fh:
+            prev = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(prev, dict) or not isinstance(prev.get("corpus"), dict) or not _is_int(prev["corpus"].get("passages")):
+        return None
+    return prev
+
+
+def load_heldout(corpus: str, heldout: str | None) -> tuple[str, list[corpus_mod.Example]] | None:
+    """The held-out split (default ``<corpus>/heldout/``) as (path, examples), or None if there is none."""
+    path = heldout if heldout is not None else os.path.join(corpus, "heldout") if os.path.isdir(corpus) else None
+    if not path or not os.path.exists(path):
+        return None
+    files = [path] if os.path.isfile(path) else sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(".jsonl"))
+    return (path, corpus_mod.load(files)) if files else None
 
 
 # ---------------------------------------------------------------- train
@@ -294,17 +415,25 @@ def train(
 
     t_start = time.perf_counter()
     say = log or (lambda _m: None)
+    check_options(families, folds, limit)
+    name = name or (os.path.basename(os.path.normpath(out)) if out else load_config()["model"]["default"])
+    out = out or os.path.join(project_root(), "models", name)
+    check_out(out)
     files = corpus_mod.corpus_files(corpus)
     examples = corpus_mod.load(files)
-    if limit:
+    available = len(examples)
+    if limit is not None:
         rng = np.random.RandomState(seed)
         examples = [examples[i] for i in sorted(rng.permutation(len(examples))[:limit])]
     if len(examples) < 5 * folds:
-        raise CorpusError(f"{corpus}: only {len(examples)} passages; at least {5 * folds} are needed to train")
-    name = name or (os.path.basename(os.path.normpath(out)) if out else load_config()["model"]["default"])
-    out = out or os.path.join(project_root(), "models", name)
+        todo = "raise --limit or lower --folds" if limit is not None and limit < available else "add passages or lower --folds"
+        raise CorpusError(f"{corpus}: only {len(examples)} passages; at least {5 * folds} are needed to train with {folds} folds; {todo}")
     say(f"{len(examples)} passages from {len(files)} files; computing lemma features")
-    data = make_data(examples)
+    data = make_data(examples, corpus)
+    need = max(FAMILIES[f].min_per_class for f in families)
+    check_label_counts(data, folds, seed, need, corpus=corpus, limit=limit, available=available)
+    held = load_heldout(corpus, heldout)
+    held_data = make_data(held[1], held[0]) if held else None
 
     results = []
     for fam_name in families:
@@ -317,22 +446,13 @@ def train(
     final = fam.fit(data)
 
     heldout_metrics = None
-    heldout_path = heldout if heldout is not None else os.path.join(corpus, "heldout") if os.path.isdir(corpus) else None
     heldout_n = 0
-    if heldout_path and os.path.exists(heldout_path):
-        hfiles = [heldout_path] if os.path.isfile(heldout_path) else sorted(
-            os.path.join(heldout_path, f) for f in os.listdir(heldout_path) if f.endswith(".jsonl")
-        )
-        if hfiles:
-            hex_ = corpus_mod.load(hfiles)
-            heldout_n = len(hex_)
-            heldout_metrics = evaluate_model(final, best.thresholds, best.stance, make_data(hex_))
-            say(f"held-out test split: {heldout_n} passages evaluated")
+    if held_data is not None:
+        heldout_n = len(held_data.texts)
+        heldout_metrics = evaluate_model(final, best.thresholds, best.stance, held_data)
+        say(f"held-out test split: {heldout_n} passages evaluated")
 
-    previous = None
-    if os.path.isfile(os.path.join(out, "meta.json")):
-        with open(os.path.join(out, "meta.json"), encoding="utf-8") as fh:
-            previous = json.load(fh)
+    previous = read_previous(out)
     meta = {
         "meta_version": META_VERSION,
         "name": name,
@@ -366,17 +486,31 @@ def train(
         "training_seconds": round(time.perf_counter() - t_start, 1),
     }
     meta = save(final, meta, out)
-    changes = {}
-    if previous and previous.get("cv", {}).get("per_label"):
-        for label, row in meta["cv"]["per_label"].items():
-            before = previous["cv"]["per_label"].get(label, {}).get("f1")
-            changes[label] = {"before": before, "after": row["f1"]}
+    changes = compare(previous, meta["cv"]["per_label"])
     say(f"model written to {out}")
     return TrainResult(out, meta, previous, changes)
 
 
+def compare(previous: dict | None, per_label: dict) -> dict:
+    """label -> {"before": the previous model's F1 (None if unknown), "after": the new F1}; {} without a previous model."""
+    cv = previous.get("cv") if previous else None
+    rows = cv.get("per_label") if isinstance(cv, dict) else None
+    if not isinstance(rows, dict) or not rows:
+        return {}
+    out = {}
+    for label, row in per_label.items():
+        was = rows.get(label)
+        f1 = was.get("f1") if isinstance(was, dict) else None
+        out[label] = {"before": f1 if isinstance(f1, (int, float)) else None, "after": row["f1"]}
+    return out
+
+
 def save(model, meta: dict, out: str) -> dict:
-    """Write the model directory atomically: build it beside ``out``, then swap it in."""
+    """Write the model directory atomically: build it beside ``out``, then swap it in.
+
+    Only an empty folder or an earlier model is ever replaced (see :func:`check_out`).
+    """
+    check_out(out)
     parent = os.path.dirname(os.path.abspath(out))
     os.makedirs(parent, exist_ok=True)
     tmp = os.path.join(parent, f".{os.path.basename(out)}.tmp-{os.getpid()}")

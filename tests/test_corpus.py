@@ -5,7 +5,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from docscan import cli, corpus
-from docscan.errors import EXIT_CORPUS
+from docscan.errors import EXIT_CORPUS, EXIT_INPUT
 
 
 def write(path, rows):
@@ -95,5 +95,41 @@ def test_stats_cli(tmp_path):
 
 def test_missing_corpus_folder(tmp_path):
     r = CliRunner().invoke(cli.main, ["corpus", "stats", str(tmp_path / "none")])
-    assert r.exit_code == EXIT_CORPUS
-    assert "corpus not found" in r.output
+    assert r.exit_code == EXIT_INPUT  # a missing file or folder is exit 3 for every command
+    assert r.output == f"Error: {tmp_path / 'none'}: corpus not found; pass a folder of .jsonl files or one .jsonl file\n"
+
+
+def test_lines_that_are_not_utf8_are_reported_with_their_true_number_and_reading_goes_on(tmp_path):
+    rows = [json.dumps(good(i, f"Passage nummer {i} over de digitale strategie van de gemeente.")).encode() for i in range(1, 201)]
+    early = list(rows)
+    early[4] = early[4].replace(b"Passage", b"P\xe9ssage")  # within the decoder's first chunk
+    late = list(rows)
+    late[80] = late[80].replace(b"Passage", b"P\xe9ssage")  # past it
+    late[120] = b"{not json"
+    (tmp_path / "early.jsonl").write_bytes(b"\n".join(early) + b"\n")
+    (tmp_path / "late.jsonl").write_bytes(b"\r\n".join(late) + b"\r\n")
+    col = len('{"id": "t-5", "text": "P') + 1
+    examples, problems = corpus.validate([str(tmp_path / "early.jsonl")])
+    assert [str(p) for p in problems] == [f"{tmp_path / 'early.jsonl'}:5: not valid UTF-8 (byte 0xe9 at column {col})"]
+    assert len(examples) == 199
+    examples, problems = corpus.validate([str(tmp_path / "late.jsonl")])
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'late.jsonl'}:81: not valid UTF-8 (byte 0xe9 at column {col + 1})",
+        f"{tmp_path / 'late.jsonl'}:121: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+    ]
+    assert len(examples) == 198 and examples[-1].line == 200
+    r = CliRunner().invoke(cli.main, ["corpus", "validate", str(tmp_path / "early.jsonl")])
+    assert r.exit_code == EXIT_CORPUS, r.output
+    assert r.output.splitlines()[0] == f"{tmp_path / 'early.jsonl'}:5: not valid UTF-8 (byte 0xe9 at column {col})"
+
+
+def test_line_ends_and_bom_are_handled_as_before(tmp_path):
+    f = tmp_path / "ends.jsonl"
+    a, b = (json.dumps(good(i, f"Tekst {i}.")).encode() for i in (1, 2))
+    f.write_bytes(b"\xef\xbb\xbf" + a + b"\r\n\r\n" + b + b"\r" + b"\xc3\xa9\xff\n")
+    examples, problems = corpus.validate([str(f)])
+    assert [ex.line for ex in examples] == [3]
+    assert [str(p) for p in problems] == [
+        f"{f}:1: not valid JSON (Unexpected UTF-8 BOM (decode using utf-8-sig) at column 1)",
+        f"{f}:4: not valid UTF-8 (byte 0xff at column 2)",
+    ]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import numpy as np
@@ -11,7 +12,7 @@ from conftest import ROOT
 
 from docscan import cli, corpus
 from docscan.classify import load_classifier
-from docscan.errors import EXIT_CORPUS, EXIT_MODEL, ModelError
+from docscan.errors import EXIT_CORPUS, EXIT_MODEL, CorpusError, ModelError
 from docscan.train import SklearnFamily, make_data, train
 
 SHIPPED = ROOT / "models" / "docscan-nl"
@@ -216,3 +217,57 @@ def test_word_caches_stay_bounded_and_trimming_does_not_change_features(monkeypa
     assert len(fz._cache) <= 40 and features._tokenizer() is not tokenizer  # ... the next one starts afresh
     assert (first.toarray() == expected).all() and (again.toarray() == expected[::-1]).all()
     assert [t[1] for t in fz.tokens(texts[0])][:3] == ["de", "gemeente", "delen"]
+
+
+# ------------------------------------------------------------ damaged models and empty data
+
+
+def test_a_truncated_model_npz_is_a_model_error(tmp_path):
+    bad = copy_model(SHIPPED, tmp_path / "truncated")
+    with open(bad / "model.npz", "r+b") as fh:
+        fh.truncate(5000)
+    with pytest.raises(ModelError, match=r"model\.npz is damaged or cannot be loaded safely \(BadZipFile") as info:
+        load_classifier(str(bad))
+    assert str(info.value).startswith(f"{bad}: ") and str(info.value).endswith("; retrain the model")
+    r = CliRunner().invoke(cli.main, ["classify", "-", "--model", str(bad)], input='{"id": "a", "text": "De strategie."}\n')
+    assert r.exit_code == EXIT_MODEL and r.output.startswith(f"Error: {bad}: model.npz is damaged"), r.output
+
+
+@pytest.mark.parametrize(("damage", "problem"), [
+    (lambda m: m["thresholds"].update(strategie="hoog"), "meta.json threshold 'strategie' is \"hoog\", not a number from 0 to 1"),
+    (lambda m: m["thresholds"].update(stance=None), "meta.json threshold 'stance' is null"),
+    (lambda m: m["thresholds"].pop("delen"), "meta.json has no threshold for delen"),
+    (lambda m: m.update(thresholds=[0.5] * 6), "meta.json field 'thresholds' is not an object"),
+    (lambda m: m.update(library_versions="1.0"), "meta.json field 'library_versions' is not an object"),
+    (lambda m: m.update(meta_version="een"), "meta.json has an invalid meta_version"),
+    (lambda m: m["features"].update(word_bits="18"), "meta.json has no valid 'features'"),
+    (lambda m: m.pop("features"), "meta.json has no valid 'features'"),
+])
+def test_a_damaged_meta_json_is_a_model_error(tmp_path, damage, problem):
+    bad = copy_model(SHIPPED, tmp_path / "damaged")
+    meta = json.loads((bad / "meta.json").read_text())
+    damage(meta)
+    (bad / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError) as info:
+        load_classifier(str(bad))
+    assert str(info.value).startswith(f"{bad}: {problem}") and str(info.value).endswith("; retrain the model")
+    r = CliRunner().invoke(cli.main, ["classify", "-", "--model", str(bad)], input='{"id": "a", "text": "De strategie."}\n')
+    assert r.exit_code == EXIT_MODEL, r.output
+
+
+def test_a_meta_json_that_is_not_an_object_is_a_model_error(tmp_path):
+    bad = copy_model(SHIPPED, tmp_path / "list")
+    (bad / "meta.json").write_text("[1, 2, 3]\n")
+    with pytest.raises(ModelError, match=r"meta\.json is not a JSON object; retrain the model"):
+        load_classifier(str(bad))
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n\n"])
+def test_evaluating_a_file_without_passages_is_a_corpus_error(tmp_path, content):
+    data = tmp_path / "empty.jsonl"
+    data.write_text(content)
+    r = CliRunner().invoke(cli.main, ["evaluate", str(data), "--model", str(SHIPPED)])
+    assert r.exit_code == EXIT_CORPUS, r.output
+    assert r.output == f"Error: {data}: no passages; give a JSONL file with at least one labelled passage (one JSON object per line)\n"
+    with pytest.raises(CorpusError, match="^" + re.escape(f"{data}: no passages; ")):
+        make_data([], str(data))
