@@ -90,6 +90,18 @@ def read_passages(lines, source: str = "<input>") -> list[tuple[str, str]]:
     return out
 
 
+def read_passages_from(path: str) -> list[tuple[str, str]]:
+    """:func:`read_passages` of a file, or of standard input when ``path`` is ``-``."""
+    import sys
+
+    from .io import open_text
+
+    if path == "-":
+        return read_passages(sys.stdin, "<stdin>")
+    with open_text(path) as fh:
+        return read_passages(fh, path)
+
+
 def classify_texts(items: list[tuple[str, str]], model: str | None = None, *, explain: bool = True):
     """Predictions for ``(id, text)`` pairs with the given (default: shipped) model."""
     from .classify import load_classifier
@@ -105,10 +117,10 @@ def evaluate(data: str, model: str | None = None) -> dict:
     from .classify import load_classifier
     from .train import evaluate_model, make_data
 
-    files = corpus.corpus_files(data) if os.path.isdir(data) else [data]
+    files = corpus.corpus_files(data)  # a folder or one file; InputFileError when neither
     examples = corpus.load(files)
     clf = load_classifier(model)
-    result = evaluate_model(clf.model, clf.thresholds, clf.stance_threshold, make_data(examples))
+    result = evaluate_model(clf.model, clf.thresholds, clf.stance_threshold, make_data(examples, source=data))
     result["model"] = {"name": clf.meta["name"], "version": clf.meta["version"], "path": clf.path}
     result["data"] = {"path": data, "passages": len(examples)}
     return result
@@ -179,6 +191,27 @@ def _warm_up_in_background():
     return t
 
 
+def check_outputs(source: str | os.PathLike, *outputs: tuple[str, str | os.PathLike | None]) -> None:
+    """Refuse output paths that would overwrite the input or each other (before any work is done).
+
+    ``outputs`` are ``(option, path)`` pairs such as ``("-o", "report.html")``;
+    ``None`` and ``-`` (standard output) are skipped.
+    """
+    from .errors import UsageError
+    from .io import same_file
+
+    seen: list[tuple[str, str]] = []
+    for option, path in outputs:
+        if path is None or os.fspath(path) == "-":
+            continue
+        if same_file(path, source):
+            raise UsageError(f"{path}: {option} names the input file itself, which would be overwritten; choose another {option}")
+        for other_option, other in seen:
+            if same_file(path, other):
+                raise UsageError(f"{path}: {other_option} and {option} name the same file; give each its own path")
+        seen.append((option, os.fspath(path)))
+
+
 def default_report_path(pdf: str | os.PathLike, reports_dir: str = "reports") -> str:
     stem = os.path.splitext(os.path.basename(os.fspath(pdf)))[0]
     return os.path.join(reports_dir, f"{stem}.html")
@@ -195,8 +228,9 @@ def analyze_to_report(
 
     from .report import write_report
 
-    analysis = analyze(path, **kwargs)
     html_path = html_path or default_report_path(path)
+    check_outputs(path, ("-o", html_path), ("--json", json_path))
+    analysis = analyze(path, **kwargs)
     t = time.perf_counter()
     write_report(analysis.score, html_path, json_path)
     analysis.timings["render"] = time.perf_counter() - t
@@ -316,13 +350,15 @@ def run_batch(
 EXPORT_FORMATS = ("csv", "json")
 
 
-def export_results(db_url: str, fmt: str = "csv") -> str:
+def export_results(db_url: str, fmt: str = "csv", *, superseded: bool = False) -> str:
     """The scores stored in a results database as CSV (one row per document) or JSON text.
 
     CSV columns: document facts, then ``<theme>_verdict`` and ``<theme>_score`` for
     every theme, then the maturity phase and shares. JSON: ``{"schema_version",
     "documents": [...], "failures": [...]}`` where failures are those of the latest run.
+    Only the current content of each path is exported unless ``superseded``
+    (then earlier contents of changed files come too, with ``current`` false).
     """
     from .batch.export import export_text
 
-    return export_text(db_url, fmt)
+    return export_text(db_url, fmt, superseded=superseded)

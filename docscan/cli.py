@@ -13,7 +13,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import EXIT_UNEXPECTED, DocscanError
+from .errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_UNEXPECTED, DocscanError
 
 OCR_CHOICES = click.Choice(["auto", "always", "never"])
 
@@ -37,9 +37,17 @@ def handle_errors(func):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
             return None
         except KeyboardInterrupt:
-            raise DocscanClickError("interrupted; work already written is kept", 130) from None
+            raise DocscanClickError("interrupted; work already written is kept", EXIT_INTERRUPTED) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except OSError as exc:
+            if exc.filename is None or os.environ.get("DOCSCAN_DEBUG"):
+                raise
+            # a file system refusing a read or write (permissions, read-only, disk full): the user can act on it
+            raise DocscanClickError(
+                f"{exc.filename}: {exc.strerror or exc}; check the path, its permissions and the free disk space",
+                EXIT_INPUT,
+            ) from None
         except Exception as exc:  # the last line of defence against tracebacks
             if os.environ.get("DOCSCAN_DEBUG"):
                 raise
@@ -102,15 +110,16 @@ def _load_cfg(config_path):
 def main():
     """docscan: check Dutch municipal policy plans against the digital transformation framework.
 
-    Exit codes: 0 ok, 1 unexpected failure, 2 bad usage, 3 input file missing or unreadable,
-    4 not a PDF / empty / corrupt, 5 encrypted (password needed or wrong), 6 no text layer and no OCR,
-    7 model problem, 8 invalid corpus or JSONL input, 9 batch finished with failed documents,
-    10 results database problem.
+    Exit codes: 0 ok, 1 unexpected failure, 2 bad usage or --config file, 3 file or folder missing,
+    unreadable or unwritable, 4 not a PDF / empty / corrupt, 5 encrypted (password needed or wrong),
+    6 no text layer and no OCR, 7 model problem, 8 invalid corpus or JSONL input, 9 batch finished
+    with failed documents, 10 results database problem, 11 output folder in use by another batch,
+    12 Dask scheduler unreachable, 130 interrupted (Ctrl-C).
     """
 
 
 @main.command("extract")
-@click.argument("pdf", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("pdf", type=click.Path(dir_okay=True, readable=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write passages here (JSONL); default: standard output.")
 @click.option("--password", help="Password of an encrypted PDF.")
 @click.option("--ocr", type=OCR_CHOICES, default=None, help="OCR for image-only pages (default: auto = when Tesseract is installed).")
@@ -122,6 +131,7 @@ def extract_cli(pdf, output, password, ocr, config_path, quiet):
     from . import api
     from .io import write_jsonl
 
+    api.check_outputs(pdf, ("-o", output))
     with ProgressBar("Extracting", quiet) as bar:
         doc = api.extract_document(pdf, password=password, ocr=ocr, config=_load_cfg(config_path), progress=bar.update)
     rows = api.passages_to_rows(doc)
@@ -139,7 +149,7 @@ def extract_cli(pdf, output, password, ocr, config_path, quiet):
 
 
 @main.command("analyze")
-@click.argument("pdf", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("pdf", type=click.Path(dir_okay=True, readable=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="HTML report path (default: reports/<name>.html).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=str), help="Also write the findings as JSON (documented schema).")
 @click.option("--model", help="Model directory or name (default: the shipped model).")
@@ -222,9 +232,9 @@ def corpus_stats_cli(path, as_json):
 @click.option("--corpus", "corpus_path", default="corpus", show_default=True, type=click.Path(path_type=str), help="Corpus folder or JSONL file.")
 @click.option("--out", type=click.Path(path_type=str), help="Model directory to write (default: models/<default model name>).")
 @click.option("--family", "families", multiple=True, type=click.Choice(["sklearn", "spacy"]), help="Model families to compare (default: both).")
-@click.option("--folds", default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(min=2), help="Cross-validation folds.")
 @click.option("--seed", default=0, show_default=True, help="Random seed (training is deterministic).")
-@click.option("--limit", type=int, help="Train on a deterministic subset of this many passages (for quick trials).")
+@click.option("--limit", type=click.IntRange(min=1), help="Train on a deterministic subset of this many passages (for quick trials).")
 @click.option("-q", "--quiet", is_flag=True, help="Only print the result table.")
 @handle_errors
 def train_cli(corpus_path, out, families, folds, seed, limit, quiet):
@@ -254,7 +264,7 @@ def train_cli(corpus_path, out, families, folds, seed, limit, quiet):
 
 
 @main.command("classify")
-@click.argument("input", type=click.File("r", encoding="utf-8"))
+@click.argument("input", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 @click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, path_type=str), help="Output JSONL ('-' for standard output).")
 @click.option("--model", help="Model directory or name (default: the shipped model).")
 @click.option("--no-evidence", is_flag=True, help="Skip the evidence terms (faster).")
@@ -264,7 +274,7 @@ def classify_cli(input, output, model, no_evidence):
     from . import api
     from .io import write_jsonl
 
-    items = api.read_passages(input, getattr(input, "name", "<stdin>"))
+    items = api.read_passages_from(input)
     preds = api.classify_texts(items, model, explain=not no_evidence)
     rows = [p.to_dict() for p in preds]
     if output == "-":
@@ -276,7 +286,7 @@ def classify_cli(input, output, model, no_evidence):
 
 
 @main.command("evaluate")
-@click.argument("data", type=click.Path(exists=True, path_type=str))
+@click.argument("data", type=click.Path(path_type=str))
 @click.option("--model", help="Model directory or name (default: the shipped model).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=str), help="Also write the evaluation as an HTML page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
@@ -314,7 +324,7 @@ FORMAT_CHOICES = click.Choice(["prodigy", "doccano", "labelstudio"])
 
 
 @main.command("label")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=click.Path(dir_okay=False, readable=False, path_type=str))
 @click.option("--corpus", "corpus_file", type=click.Path(dir_okay=False, path_type=str),
               help="Corpus file the answers are appended to (default: corpus/labelled/<file stem>.jsonl).")
 @click.option("--model", help="Model directory or name that ranks and pre-labels the passages (default: the shipped model).")
@@ -350,7 +360,7 @@ def label_cli(file, corpus_file, model, user, password, ocr):
 
 
 @corpus_group.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=click.Path(dir_okay=False, readable=False, path_type=str))
 @click.option("--format", "fmt", required=True, type=FORMAT_CHOICES, help="The tool that wrote FILE.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Corpus file to write (default: corpus/<file stem>.jsonl).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
@@ -393,7 +403,7 @@ def corpus_export_cli(path, fmt, output):
 
 
 @main.command("batch")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(readable=False, path_type=str))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str), help="Folder for the reports, index.html and (by default) results.sqlite.")
 @click.option("--db", "db_url", help="Results database URL (default: sqlite:///OUT/results.sqlite; postgresql+psycopg://... works).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of cores).")
@@ -446,8 +456,9 @@ def results_group():
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=str), help="A batch folder: use its results.sqlite.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="File to write (default: standard output).")
+@click.option("--superseded", is_flag=True, help="Also the earlier results of files whose content changed (current = false).")
 @handle_errors
-def results_export_cli(db_url, out_dir, fmt, output):
+def results_export_cli(db_url, out_dir, fmt, output, superseded):
     """Export the stored scores: one row per document (CSV) or the full records (JSON)."""
     from . import api
     from .batch.db import default_url
@@ -455,7 +466,7 @@ def results_export_cli(db_url, out_dir, fmt, output):
 
     if bool(db_url) == bool(out_dir):
         raise click.UsageError("give either --db URL or --out DIR")
-    text = api.export_results(db_url or default_url(out_dir), fmt)
+    text = api.export_results(db_url or default_url(out_dir), fmt, superseded=superseded)
     if output and output != "-":
         with atomic_writer(output) as fh:
             fh.write(text)

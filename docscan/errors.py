@@ -17,6 +17,9 @@ EXIT_MODEL = 7  # model missing, incompatible or unsafe
 EXIT_CORPUS = 8  # corpus or input JSONL invalid
 EXIT_PARTIAL = 9  # batch finished but some documents failed
 EXIT_DATABASE = 10  # results database problem
+EXIT_BUSY = 11  # the output folder is in use by another docscan batch
+EXIT_CLUSTER = 12  # the Dask scheduler cannot be reached
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class DocscanError(Exception):
@@ -55,6 +58,18 @@ class NoTextError(DocscanError):
     exit_code = EXIT_NO_TEXT
 
 
+class UsageError(DocscanError):
+    """Options that contradict each other or the input, e.g. an output path that is the input file."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(DocscanError):
+    """A ``--config`` file is not valid TOML, or names an unknown or ill-typed setting."""
+
+    exit_code = EXIT_USAGE
+
+
 class ModelError(DocscanError):
     """A model directory is missing, incomplete, incompatible or unsafe."""
 
@@ -75,6 +90,18 @@ class DatabaseError(DocscanError):
     """The results database cannot be used (e.g. written by a newer docscan)."""
 
     exit_code = EXIT_DATABASE
+
+
+class BusyError(DocscanError):
+    """Another ``docscan batch`` holds the lock on the output folder."""
+
+    exit_code = EXIT_BUSY
+
+
+class ClusterError(DocscanError):
+    """The Dask scheduler cannot be reached, or a local cluster cannot start."""
+
+    exit_code = EXIT_CLUSTER
 
 
 class BatchFailures(DocscanError):

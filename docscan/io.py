@@ -14,12 +14,17 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None
     """Write to a temporary file beside ``path``, then rename it into place.
 
     Readers see the old file or the complete new one, never a partial one;
-    on an exception the old file is left untouched.
+    on an exception the old file is left untouched. A file-system error
+    (read-only, permission, disk full) is raised as an ``OSError`` that names
+    ``path``, not the temporary file.
     """
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, path) from None
     try:
         with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None) as fh:
             yield fh
@@ -27,10 +32,56 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno is not None and exc.filename in (None, tmp):
+            raise OSError(exc.errno, exc.strerror, path) from None  # e.g. the disk filled up while writing
         raise
+
+
+def atomic_write_all(files: list[tuple[str | os.PathLike, str]]) -> None:
+    """Write several text files so that either all are replaced or none is.
+
+    Every file is written to its temporary file and synced first; only when
+    all of them are complete are they renamed into place. A failure on the
+    way (a read-only folder, a full disk) leaves every old file untouched.
+    """
+    done: list[tuple[str, str]] = []  # (temporary file, target)
+    try:
+        for path, text in files:
+            path = os.fspath(path)
+            directory = os.path.dirname(os.path.abspath(path))
+            try:
+                os.makedirs(directory, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, path) from None
+            done.append((tmp, path))
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.chmod(tmp, 0o666 & ~_umask())
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, path) from None
+    except BaseException:
+        for tmp, _ in done:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
+    for tmp, path in done:
+        os.replace(tmp, path)
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """True when two paths name the same file (also through links), whether or not it exists yet."""
+    a, b = os.fspath(a), os.fspath(b)
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _umask() -> int:

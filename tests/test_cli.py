@@ -118,3 +118,90 @@ def test_progress_bar_on_a_terminal_and_quiet_silences_it(big_pdf_100, tmp_path)
     out = child.read()
     child.close()
     assert child.exitstatus == 0 and out.strip() == ""
+
+
+# ------------------------------------------------------------------ outputs that would destroy data
+
+
+def test_an_output_path_that_is_the_input_or_the_other_output_is_refused(runner, layout_pdf, tmp_path):
+    import shutil
+
+    pdf = tmp_path / "plan.pdf"
+    shutil.copy(layout_pdf[0], pdf)
+    before = pdf.read_bytes()
+    link = tmp_path / "link.pdf"
+    link.symlink_to(pdf)
+    cases = [
+        (["analyze", str(pdf), "-q", "-o", str(pdf)], f"Error: {pdf}: -o names the input file itself, which would be overwritten; choose another -o\n"),
+        (["analyze", str(pdf), "-q", "-o", str(link)], f"Error: {link}: -o names the input file itself, which would be overwritten; choose another -o\n"),
+        (["analyze", str(pdf), "-q", "--json", str(pdf)], f"Error: {pdf}: --json names the input file itself, which would be overwritten; choose another --json\n"),
+        (["analyze", str(pdf), "-q", "-o", str(tmp_path / "r.out"), "--json", str(tmp_path / "." / "r.out")],
+         f"Error: {tmp_path / '.' / 'r.out'}: -o and --json name the same file; give each its own path\n"),
+        (["extract", str(pdf), "-o", str(pdf)], f"Error: {pdf}: -o names the input file itself, which would be overwritten; choose another -o\n"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(cli.main, args)
+        assert (result.exit_code, result.output) == (2, message), args
+    assert pdf.read_bytes() == before and not (tmp_path / "r.out").exists()
+
+
+def test_a_report_pair_is_replaced_together_or_not_at_all(runner, layout_pdf, tmp_path):
+    html, json_out = tmp_path / "r.html", tmp_path / "r.json"
+    html.write_text("old report")
+    (tmp_path / "blocker").write_text("a file, so no folder can be made here")
+    result = runner.invoke(cli.main, ["analyze", str(layout_pdf[0]), "-q", "-o", str(html), "--json", str(tmp_path / "blocker" / "r.json")])
+    assert result.exit_code == EXIT_INPUT
+    assert result.output.startswith(f"Error: {tmp_path / 'blocker' / 'r.json'}: ")
+    assert html.read_text() == "old report"  # the HTML was ready too, but is not put in place without its JSON
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    result = runner.invoke(cli.main, ["analyze", str(layout_pdf[0]), "-q", "-o", str(html), "--json", str(json_out)])
+    assert result.exit_code == 0 and html.read_text().startswith("<!DOCTYPE html>") and json.loads(json_out.read_text())
+
+
+# ------------------------------------------------------------------ --config files
+
+
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("x =", "not valid TOML (Invalid value (at line 1, column 4))"),
+        ('[score]\npresent_min_score = "abc"', "[score] present_min_score must be a whole number, not 'abc'"),
+        ("[score]\npresent_min_scor = 40",
+         "unknown setting 'present_min_scor' in [score]; the settings there are min_evidence_words, present_min_passages, present_min_locations, "
+         "present_min_score, weak_min_near_misses, near_miss_margin, uncertainty_band"),
+        ("[scroe]\npresent_min_score = 40", "unknown table [scroe]; the tables are [extract], [model], [score], [report]"),
+        ("score = 40", "'score' must be a table: write [score] and its settings below it"),
+        ('[extract]\nocr = "sometimes"', "[extract] ocr must be one of auto, always, never, not 'sometimes'"),
+        ("[score]\nnear_miss_margin = 1.5", "[score] near_miss_margin is out of range: 1.5"),
+        ("[extract]\ntarget_words = 500", "[extract] target_words (500) must not exceed max_words (150)"),
+    ],
+)
+def test_a_bad_config_file_is_a_usage_error_that_names_the_setting(runner, layout_pdf, tmp_path, toml, message):
+    cfg = tmp_path / "docscan.toml"
+    cfg.write_text(toml + "\n")
+    for command in (["extract", str(layout_pdf[0]), "-q"], ["analyze", str(layout_pdf[0]), "-q", "-o", str(tmp_path / "r.html")]):
+        result = runner.invoke(cli.main, [*command, "--config", str(cfg)])
+        assert (result.exit_code, result.output) == (2, f"Error: {cfg}: {message}\n"), command
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_a_good_config_file_changes_the_rules(layout_pdf, tmp_path):
+    from docscan.config import load_config
+
+    cfg = tmp_path / "docscan.toml"
+    cfg.write_text("[score]\npresent_min_score = 60\nnear_miss_margin = 0.2\n[extract]\nocr = \"never\"\n")
+    loaded = load_config(cfg)
+    assert (loaded["score"]["present_min_score"], loaded["score"]["near_miss_margin"], loaded["extract"]["ocr"]) == (60, 0.2, "never")
+    assert loaded["score"]["present_min_passages"] == load_config()["score"]["present_min_passages"]  # the rest: defaults
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["classify", "{m}.jsonl"], ["evaluate", "{m}.jsonl"], ["corpus", "validate", "{m}"], ["corpus", "stats", "{m}"],
+     ["train", "--corpus", "{m}"], ["analyze", "{m}.pdf"], ["batch", "{m}.pdf", "--out", "{t}/o"]],
+)
+def test_a_missing_input_is_exit_3_for_every_command(runner, tmp_path, args):
+    missing = tmp_path / "missing"
+    result = runner.invoke(cli.main, [a.format(m=missing, t=tmp_path) for a in args])
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert result.output.startswith(f"Error: {missing}") and result.output.count("\n") == 1

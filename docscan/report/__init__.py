@@ -17,7 +17,7 @@ import json
 import os
 from importlib import resources
 
-from ..io import atomic_writer
+from ..io import atomic_write_all, atomic_writer
 from ..types import MATURITY_LEVELS, THEMES, DocumentScore, Evidence
 from .render import THEME_LABELS, build_context, check_score, environment, evaluation_context, highlight, ordered_themes
 
@@ -140,19 +140,15 @@ def write_report(
 ) -> None:
     """Write the HTML report (and the JSON findings when ``json_path`` is given), atomically.
 
-    Both documents are rendered before anything is written, so a failure
-    leaves existing files untouched. ``max_evidence`` is passed to
+    Both documents are rendered and written to temporary files before either
+    replaces an old file, so a failure (a read-only folder for the JSON, a
+    full disk) leaves existing files untouched. ``max_evidence`` is passed to
     :func:`render_html` (the ``[report] max_evidence`` setting).
     """
-    html = render_html(score, max_evidence=max_evidence)
-    payload = None
+    files = [(html_path, render_html(score, max_evidence=max_evidence))]
     if json_path is not None:
-        payload = json.dumps(to_json(score), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    with atomic_writer(html_path) as fh:
-        fh.write(html)
-    if payload is not None:
-        with atomic_writer(json_path) as fh:
-            fh.write(payload)
+        files.append((json_path, json.dumps(to_json(score), ensure_ascii=False, indent=2, allow_nan=False) + "\n"))
+    atomic_write_all(files)  # both complete before either replaces an old file
 
 
 def render_evaluation(result: dict) -> str:
