@@ -337,16 +337,17 @@ def test_schema_1_database_is_upgraded_and_its_documents_analysed_once_more(good
     out = tmp_path / "out"
     assert api.run_batch([good_dir], out, jobs=1).analysed == 3
     con = sqlite3.connect(out / "results.sqlite")  # make it what docscan 0.1 with schema 1 wrote
+    con.execute("alter table documents drop column seen_run_id")
     con.execute("alter table documents drop column settings_hash")
     con.execute("update schema_version set version = 1")
     con.commit()
     con.close()
     result = invoke("results", "export", "--out", out)  # reading does not change the file
-    assert result.exit_code == EXIT_DATABASE and "schema version 1 is older than 2; run 'docscan batch' once" in result.output
+    assert result.exit_code == EXIT_DATABASE and f"schema version 1 is older than {SCHEMA_VERSION}; run 'docscan batch' once" in result.output
     first = api.run_batch([good_dir], out, jobs=1)
     assert (first.analysed, first.skipped) == (3, 0)  # no settings hash stored: results are made again
     assert sqlite_rows(out, "select version from schema_version") == [(SCHEMA_VERSION,)]
-    assert sqlite_rows(out, "select count(*), count(settings_hash) from documents") == [(3, 3)]
+    assert sqlite_rows(out, "select count(*), count(settings_hash), count(seen_run_id) from documents") == [(3, 3, 3)]
     assert api.run_batch([good_dir], out, jobs=1).skipped == 3
 
 
@@ -518,7 +519,165 @@ def test_sigkill_mid_run_then_rerun_finishes_without_duplicates(corpus_dir, tmp_
         assert json.loads(p.read_text())["document"]["name"] in names  # complete JSON
     for p in (out / "reports").glob("*.html"):
         assert p.read_text().rstrip().endswith("</html>")
-    assert sqlite_rows(out, "select status from runs order by id") == [("running",), ("finished",)]
+    # the killed run is marked as such by the next one (which holds the folder's lock)
+    assert sqlite_rows(out, "select status from runs order by id") == [("killed",), ("finished",)]
+
+
+def _interrupt(args: list, out: Path, when) -> subprocess.CompletedProcess:
+    """Run ``docscan batch`` in its own process group and send SIGINT to the whole group, as a terminal's
+    Ctrl-C does (the workers and the fork server get it too), once ``when(batch)`` is true (``batch``: its psutil.Process)."""
+    import psutil
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        _docscan("batch", *args, "--out", out), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        batch = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and not when(batch):
+            time.sleep(0.01)
+        assert proc.poll() is None, "the batch finished before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def _fork_server_started(batch) -> bool:
+    """The batch process has started its fork server (which then preloads docscan for about 1.4 s)."""
+    import psutil
+
+    try:
+        return any("forkserver" in " ".join(p.cmdline()) for p in batch.children(recursive=True))
+    except psutil.Error:  # a child came and went while we looked
+        return False
+
+
+@pytest.mark.parametrize("moment", ["while the workers start", "mid-run"])
+def test_ctrl_c_prints_one_line_and_the_overview_says_the_run_was_interrupted(good_dir, tmp_path, moment):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in GOOD:
+        shutil.copy(good_dir / name, src / name)
+    for i in range(6):
+        plan_pdf(src / f"extra{i}.pdf", ("strategie", "delen"), pages=3)
+    out = tmp_path / "out"
+    if moment == "mid-run":
+        when = lambda batch: (out / "reports").exists() and len(list((out / "reports").glob("*.json"))) >= 2  # noqa: E731
+    else:
+        # SIGINT lands while the fork server preloads docscan (no worker forked yet), a moment after its start
+        # (during the few milliseconds of the start itself, the batch process ignores SIGINT too)
+        seen: list[float] = []
+
+        def when(batch) -> bool:
+            if not seen and _fork_server_started(batch):
+                seen.append(time.monotonic())
+            return bool(seen) and time.monotonic() - seen[0] > 0.1
+    res = _interrupt([src, "--jobs", "2"], out, when)
+    assert res.returncode == 130, res.stderr
+    assert res.stderr == "Error: interrupted; work already written is kept\n"  # no traceback from any worker
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Deze run is onderbroken" in page and "elk bestand is verwerkt" not in page
+    assert sqlite_rows(out, "select status from runs") == [("interrupted",)]
+    done = sqlite_rows(out, "select count(*) from documents")[0][0]
+    analysed = int(re.search(r"<dt>Geanalyseerd</dt><dd>(\d+)</dd>", page).group(1))
+    # every document is counted once; one stored at the very moment of the interrupt may count as not run
+    assert f"<dt>Niet verwerkt</dt><dd>{9 - analysed}</dd>" in page and done - 1 <= analysed <= done
+    again = invoke("batch", src, "--out", out, "-q")
+    assert again.exit_code == 0, again.output
+    assert sqlite_rows(out, "select count(*), count(distinct sha256) from documents") == [(9, 9)]
+
+
+def test_ctrl_c_while_a_dask_cluster_starts_prints_one_line(good_dir, tmp_path):
+    seen: list[float] = []
+
+    def starting(batch) -> bool:
+        # the fork server is up and this process imports distributed and starts the scheduler and nannies
+        if not seen and _fork_server_started(batch):
+            seen.append(time.monotonic())
+        return bool(seen) and time.monotonic() - seen[0] > 0.4
+
+    res = _interrupt([good_dir, "--executor", "dask", "--jobs", "2"], tmp_path / "out", starting)
+    assert res.returncode == 130, res.stderr
+    assert res.stderr == "Error: interrupted; work already written is kept\n"
+
+
+def test_a_failed_cluster_start_keeps_the_earlier_results_in_the_overview(good_dir, tmp_path):
+    out = tmp_path / "out"
+    assert invoke("batch", good_dir, "--out", out, "-q").exit_code == 0
+    res = invoke("batch", good_dir, "--out", out, "--force", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1")
+    assert res.exit_code == 12 and res.output.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:1")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Deze run is onderbroken" in page and "<dt>Niet verwerkt</dt><dd>3</dd>" in page
+    # the documents not run this time still show their stored results, marked as earlier ones
+    assert page.count("niet verwerkt in deze run; het resultaat van een eerdere run") == 3
+    assert sqlite_rows(out, "select status from runs order by id") == [("finished",), ("interrupted",)]
+
+
+def test_a_busy_output_folder_is_exit_11(good_dir, tmp_path):
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".docscan-batch.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running batch holds it
+        res = invoke("batch", good_dir, "--out", out)
+    assert res.exit_code == 11
+    assert res.output == f"Error: {out}: another docscan batch is writing to this folder; wait for it to finish or choose another --out\n"
+
+
+def test_file_system_errors_are_one_line_and_exit_3(good_dir, tmp_path):
+    out = tmp_path / "out"
+    (tmp_path / "afile").write_text("x")
+    res = invoke("batch", good_dir, "--out", out, "--db", f"sqlite:///{tmp_path / 'afile' / 'r.sqlite'}")
+    assert res.exit_code == EXIT_DATABASE and res.output.startswith(f"Error: {tmp_path / 'afile'}: cannot create the database's folder")
+    assert invoke("batch", good_dir, "--out", out, "-q").exit_code == 0
+    # a report that cannot be written (here: its name is taken by a folder): the path and the problem, exit 3
+    res = invoke("results", "export", "--out", out, "-o", tmp_path / "afile" / "x.csv")
+    assert res.exit_code == EXIT_INPUT
+    assert re.fullmatch(rf"Error: {re.escape(str(tmp_path / 'afile' / 'x.csv'))}: (Not a directory|File exists); check the path, its permissions and the free disk space\n", res.output)
+
+
+def test_a_changed_file_has_one_current_result(good_dir, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(good_dir / "alpha.pdf", src / "plan.pdf")
+    out = tmp_path / "out"
+
+    def exported(*extra):
+        res = invoke("results", "export", "--out", out, "--format", "json", *extra)
+        return [(Path(d["path"]).name, d["sha256"], d["current"]) for d in json.loads(res.output)["documents"]]
+
+    assert invoke("batch", src, "--out", out, "-q").exit_code == 0
+    old = exported()[0][1]
+    shutil.copy(good_dir / "beta.pdf", src / "plan.pdf")  # the file changes
+    assert invoke("batch", src, "--out", out, "-q").exit_code == 0
+    new = exported()[0][1]
+    assert new != old and exported() == [("plan.pdf", new, True)]
+    assert sorted(exported("--superseded")) == sorted([("plan.pdf", old, False), ("plan.pdf", new, True)])
+    shutil.copy(good_dir / "alpha.pdf", src / "plan.pdf")  # and back: the stored result is current again
+    res = invoke("batch", src, "--out", out)
+    assert res.exit_code == 0 and "1 already stored" in res.output
+    assert exported() == [("plan.pdf", old, True)]
+    rows = list(csv.DictReader(io.StringIO(invoke("results", "export", "--out", out, "--superseded").output)))
+    assert sorted(r["current"] for r in rows) == ["False", "True"]
+
+
+def test_copies_of_a_failed_file_share_its_exit_code(corpus_dir, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(corpus_dir / "sub" / "locked.pdf", src / "a.pdf")
+    shutil.copy(corpus_dir / "sub" / "locked.pdf", src / "b.pdf")
+    res = invoke("batch", src, "--out", tmp_path / "out", "--jobs", "1")
+    assert res.exit_code == EXIT_PARTIAL
+    rows = sqlite_rows(tmp_path / "out", "select name, error_type, exit_code, message from errors order by name")
+    assert [r[:3] for r in rows] == [("a.pdf", "EncryptedPDFError", 5), ("b.pdf", "EncryptedPDFError", 5)]
+    # a batch has no --password: the message says how to analyse the file
+    assert rows[0][3].endswith("the PDF is encrypted; analyse it on its own with 'docscan analyze FILE --password ...'")
 
 
 # ------------------------------------------------------------------ worker crash isolation
@@ -806,3 +965,21 @@ def test_overview_sorts_and_filters_in_a_browser(trend_batch):
             assert requests == [url]
         finally:
             browser.close()
+
+
+def test_a_municipality_has_one_trend_whatever_the_case_or_spacing_of_its_name(tmp_path):
+    from docscan.batch.overview import build_context
+    from docscan.batch.run import BatchResult, ItemResult
+    from docscan.types import THEMES
+
+    spellings = [("Utrecht", 2019, 40.0), ("utrecht ", 2021, 60.0), ("UTRECHT", 2023, 80.0), ("Zeist", 2020, 50.0)]
+    items, docs, themes = [], {}, {}
+    for i, (town, year, score) in enumerate(spellings):
+        sha = f"{i:064d}"
+        items.append(ItemResult(path=str(tmp_path / f"{i}.pdf"), name=f"{i}.pdf", municipality=town, year=year, sha256=sha, status="analysed"))
+        docs[sha] = {"id": i, "municipality": town, "year": year, "doctype": None, "title": None, "html_path": None, "pages": 3, "maturity_phase": "2.0"}
+        themes[i] = {t: {"verdict": "present", "score": score, "uncertain": False} for t in THEMES}
+    result = BatchResult(1, str(tmp_path), "sqlite://", str(tmp_path / "index.html"), "local", 1, items, 1.0, status="finished")
+    ctx = build_context(result, docs, themes, "docscan-nl", "1")
+    assert [(t["name"], [p["year"] for p in t["points"]]) for t in ctx["trends"]] == [("Utrecht", [2019, 2021, 2023])]
+    assert [p["mean"] for p in ctx["trends"][0]["points"]] == [40.0, 60.0, 80.0]

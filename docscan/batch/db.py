@@ -51,7 +51,7 @@ from ..types import MATURITY_LEVELS, THEMES
 from .rows import LEVEL_COLS
 
 #: Version of the table layout below; bump it (and add a migration) on every change.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB_NAME = "results.sqlite"
 
 metadata = MetaData()
@@ -71,7 +71,7 @@ runs = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("started_at", String(40), nullable=False),
     Column("finished_at", String(40)),
-    Column("status", String(16), nullable=False),  # running, finished, stopped (fail-fast), interrupted
+    Column("status", String(16), nullable=False),  # running, finished, stopped (fail-fast), interrupted, killed
     Column("docscan_version", String(40), nullable=False),
     Column("model_name", String(200), nullable=False),
     Column("model_version", String(100), nullable=False),
@@ -113,6 +113,9 @@ documents = Table(
     Column("created_at", String(40), nullable=False),
     Column("seconds", Float),  # analysis time in the worker
     Column("settings_hash", String(64)),  # docscan.config.settings_hash of the run (NULL: stored by schema 1)
+    # the last run that found this content at ``path`` (analysed or skipped; NULL: not seen since schema 2).
+    # Per path, the document with the latest one is current: an earlier content of a file that changed is not.
+    Column("seen_run_id", Integer),
     UniqueConstraint("sha256", "model_name", "model_version", name="uq_documents_content_model"),
 )
 
@@ -199,14 +202,19 @@ Index("ix_errors_run", errors.c.run_id)
 CHILD_TABLES = (passages, predictions, theme_scores, maturity)
 DOCSCAN_TABLES = ("runs", "documents", "passages", "predictions", "theme_scores", "maturity", "errors")
 
-# Migrations from version N to N + 1: functions taking a Connection. None yet.
+# Migrations from version N to N + 1: functions taking a Connection.
 def _add_settings_hash(conn) -> None:
     """1 -> 2: documents.settings_hash (old rows keep NULL, so they are analysed again once)."""
     conn.execute(text("ALTER TABLE documents ADD COLUMN settings_hash VARCHAR(64)"))
 
 
+def _add_seen_run_id(conn) -> None:
+    """2 -> 3: documents.seen_run_id (old rows keep NULL and count as seen in the run that stored them)."""
+    conn.execute(text("ALTER TABLE documents ADD COLUMN seen_run_id INTEGER"))
+
+
 #: upgrade steps: MIGRATIONS[v] turns schema version v into v + 1
-MIGRATIONS: dict[int, object] = {1: _add_settings_hash}
+MIGRATIONS: dict[int, object] = {1: _add_settings_hash, 2: _add_seen_run_id}
 
 
 def now() -> str:
@@ -259,7 +267,11 @@ class ResultsDB:
                 if not create and not os.path.exists(db_file):
                     raise DatabaseError(f"{db_file}: no results database there; run 'docscan batch' first or check --db/--out")
                 if create:
-                    os.makedirs(os.path.dirname(os.path.abspath(db_file)), exist_ok=True)
+                    folder = os.path.dirname(os.path.abspath(db_file))
+                    try:
+                        os.makedirs(folder, exist_ok=True)
+                    except OSError as exc:
+                        raise DatabaseError(f"{folder}: cannot create the database's folder ({exc.strerror}); check --db") from None
             kwargs["connect_args"] = {"timeout": 60}
         try:
             engine = create_engine(parsed, **kwargs)
@@ -348,6 +360,10 @@ class ResultsDB:
         values = dict(started_at=now(), status="running", docscan_version=__version__, **fields)
         try:
             with self.engine.begin() as conn:
+                # the caller holds the output folder's lock: a run there that is still "running" was killed
+                conn.execute(
+                    update(runs).where((runs.c.status == "running") & (runs.c.out_dir == values["out_dir"])).values(status="killed")
+                )
                 return int(conn.execute(insert(runs).values(**values)).inserted_primary_key[0])
         except sa_exc.SQLAlchemyError as exc:
             raise self._fail(exc, "starting the run") from None
@@ -394,6 +410,18 @@ class ResultsDB:
                 conn.execute(update(documents).where(documents.c.id == doc_id).values(**fields))
         except sa_exc.SQLAlchemyError as exc:
             raise self._fail(exc, "updating a document's metadata") from None
+
+    def mark_seen(self, doc_ids: list[int], run_id: int) -> None:
+        """Record that run ``run_id`` found these stored documents again (one transaction)."""
+        if not doc_ids:
+            return
+        try:
+            with self.engine.begin() as conn:
+                for i in range(0, len(doc_ids), 500):
+                    chunk = doc_ids[i : i + 500]
+                    conn.execute(update(documents).where(documents.c.id.in_(chunk)).values(seen_run_id=run_id))
+        except sa_exc.SQLAlchemyError as exc:
+            raise self._fail(exc, "recording the documents found again") from None
 
     def store(self, doc: dict, rows: dict, *, replace: bool) -> int | None:
         """Insert one document with its passages, predictions, theme scores and maturity
@@ -453,11 +481,25 @@ class ResultsDB:
 
     # ------------------------------------------------------------ export
 
-    def export(self) -> dict:
-        """All stored documents with their scores and maturity, and the failures of the latest run."""
+    def export(self, *, superseded: bool = False) -> dict:
+        """The current stored documents with their scores and maturity, and the failures of the latest run.
+
+        A document is current when no other stored document was seen later at
+        the same path (see ``documents.seen_run_id``): after a file changes,
+        its earlier content is superseded. With ``superseded`` those rows are
+        included too. Every row gets ``current`` (True/False).
+        """
         try:
             with self.engine.connect() as conn:
                 docs = [dict(r) for r in conn.execute(select(documents).order_by(documents.c.path, documents.c.id)).mappings()]
+                latest: dict[str, tuple[int, int]] = {}
+                for d in docs:
+                    seen = (d["seen_run_id"] or d["run_id"], d["id"])
+                    latest[d["path"]] = max(latest.get(d["path"], seen), seen)
+                for d in docs:
+                    d["current"] = latest[d["path"]] == (d["seen_run_id"] or d["run_id"], d["id"])
+                if not superseded:
+                    docs = [d for d in docs if d["current"]]
                 themes: dict[int, dict[str, dict]] = {}
                 for r in conn.execute(select(theme_scores)).mappings():
                     themes.setdefault(r["document_id"], {})[r["theme"]] = dict(r)

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from ..errors import DocscanError
+from ..errors import ClusterError, DocscanError
 from .worker import MODEL_VAR, THREAD_VARS, Task, init_local_worker, work
 
 EXECUTORS = ("local", "dask")
@@ -65,7 +65,15 @@ def start_fork_server(ctx, model: str | None, also: Sequence[str] = ()) -> bool:
     model to load. ``also`` names more modules to preload (``distributed``
     for Dask's workers). A server that already runs (started earlier in this
     process) is left alone; its workers then warm up on their own.
+
+    The server and its workers ignore Ctrl-C (SIGINT, which a terminal sends
+    to the whole process group): the batch process handles it and stops
+    them, so an interrupted batch prints one line, not a traceback from
+    every worker. An ignored signal stays ignored across ``exec``, so this
+    holds from the server's first instruction, during the preload too.
     """
+    import signal
+    import threading
     from multiprocessing import forkserver
 
     server = forkserver._forkserver  # the one server behind every forkserver context
@@ -75,9 +83,56 @@ def start_fork_server(ctx, model: str | None, also: Sequence[str] = ()) -> bool:
     env = {var: os.environ.get(var, "1") for var in THREAD_VARS}
     if model:
         env[MODEL_VAR] = os.fspath(model)
-    with _environ(env):
-        forkserver.ensure_running()
+    # ignored here for the few milliseconds of the server's start, so that it inherits "ignored"
+    main_thread = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        with _environ(env):
+            forkserver.ensure_running()
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, old)
     return True
+
+
+def stop_fork_server() -> None:
+    """SIGKILL the fork server and every process it forked, then forget it (the next pool starts a new one).
+
+    Used when a batch is interrupted or stopped: a worker that the server
+    has yet to fork (the server may still be preloading) or that is half-way
+    through its start is not in the pool's list, and left alone it would
+    print a traceback once this process's semaphores are gone. Killing the
+    server first means no such worker is forked at all. Children are found
+    in ``/proc`` (Linux); elsewhere only the server is stopped.
+    """
+    import signal
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is None:
+        return
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:  # already gone
+        pass
+    if os.path.isdir("/proc"):
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                if ppid == pid:
+                    os.kill(int(entry), signal.SIGKILL)
+            except (OSError, ValueError, IndexError):  # gone meanwhile
+                continue
+    stop = getattr(server, "_stop", None)  # reaps the server and resets multiprocessing's record of it
+    if stop is not None:
+        try:
+            stop()
+        except OSError:  # pragma: no cover - already reaped
+            pass
 
 
 class LocalExecutor:
@@ -155,21 +210,67 @@ class LocalExecutor:
                 self._pool = self._new_pool()
 
     def close(self, kill: bool = False) -> None:
-        pool, self._pool = self._pool, None
+        """Stop the pool: let the workers finish and exit, or (``kill``) SIGKILL them and the fork server.
+
+        A graceful close that is itself interrupted (Ctrl-C while the workers
+        exit) falls back to killing, so no worker or pool thread is left
+        behind to keep the process from exiting.
+        """
+        pool = self._pool
         if pool is None:
             return
-        if kill:
-            procs = list(getattr(pool, "_processes", {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for p in procs:
+        try:
+            if kill:
+                self._kill(pool)
+            else:
                 try:
-                    p.kill()
-                except Exception:  # noqa: BLE001 - already gone
-                    pass
-            for p in procs:
-                p.join(timeout=5)
-        else:
-            pool.shutdown(wait=True)
+                    pool.shutdown(wait=True)
+                except BaseException:
+                    self._kill(pool)
+                    raise
+        finally:
+            self._pool = None
+
+    def _kill(self, pool: ProcessPoolExecutor) -> None:
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            try:
+                p.kill()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+        if self._ctx.get_start_method() == "forkserver":
+            stop_fork_server()
+        for p in procs:
+            p.join(timeout=5)
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred():
+    """Hold Ctrl-C (SIGINT) back until the block is done, then deliver it.
+
+    A Dask LocalCluster cut short half-way through its start leaves nannies,
+    worker processes and exit handlers in states that each print a
+    traceback. Starting one takes a second or two, so an interrupt waits
+    until the cluster is up and is then handled like any other: the cluster
+    is closed and the batch ends with one line. Python runs signal handlers
+    in the main thread, so this works from there only (elsewhere nothing is
+    deferred).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if received:
+            raise KeyboardInterrupt
 
 
 class DaskExecutor:
@@ -186,6 +287,23 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, jobs: int, model: str | None, scheduler: str | None = None, *, fn=work):
+        self.model = model
+        self.fn = fn
+        self.cluster = None
+        self.client = None
+        # a LocalCluster shares this machine's files: send paths; a remote cluster gets the bytes
+        self.send_bytes = bool(scheduler)
+        try:
+            with _ctrl_c_deferred():  # Ctrl-C during the start is handled once the cluster is up
+                self._start(jobs, model, scheduler)
+        except BaseException:
+            self.close()
+            raise
+        threads = sum(self.client.nthreads().values()) or max(1, int(jobs))
+        self.window = max(2, 2 * threads)
+        self._futures: list = []
+
+    def _start(self, jobs: int, model: str | None, scheduler: str | None) -> None:
         fork_server = not scheduler and "forkserver" in multiprocessing.get_all_start_methods()
         if fork_server:
             # the nannies fork their workers from the warm fork server, as the local pool does; it starts
@@ -196,14 +314,9 @@ class DaskExecutor:
             from distributed import Client, LocalCluster
         except ImportError:  # pragma: no cover - a dependency of docscan
             raise DocscanError("the Dask executor needs the 'distributed' package; pip install distributed") from None
-        self.model = model
-        self.fn = fn
-        self.cluster = None
-        # a LocalCluster shares this machine's files: send paths; a remote cluster gets the bytes
-        self.send_bytes = bool(scheduler)
         try:
             if scheduler:
-                self.client = Client(scheduler, timeout="20s", set_as_default=False)
+                self.client = Client(scheduler, timeout="10s", set_as_default=False)
             else:
                 settings = {
                     # no statistical profiler in the workers: it samples the task thread every 10 ms
@@ -229,16 +342,11 @@ class DaskExecutor:
                     )
                 self.client = Client(self.cluster, set_as_default=False)
         except (OSError, TimeoutError) as exc:
-            if self.cluster is not None:
-                self.cluster.close()
             where = scheduler or "a local cluster"
-            raise DocscanError(
+            raise ClusterError(
                 f"cannot reach the Dask scheduler at {where} ({exc}); start it with 'dask scheduler' and workers "
                 "with 'dask worker ADDRESS', or leave out --scheduler for a local cluster"
             ) from None
-        threads = sum(self.client.nthreads().values()) or max(1, int(jobs))
-        self.window = max(2, 2 * threads)
-        self._futures: list = []
 
     def __enter__(self):
         return self
@@ -300,7 +408,9 @@ class DaskExecutor:
 
     def close(self, kill: bool = False) -> None:
         try:
-            self.client.close()
+            if self.client is not None:
+                self.client.close()
+                self.client = None
         finally:
             if self.cluster is not None:
                 self.cluster.close()

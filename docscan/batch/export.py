@@ -25,6 +25,7 @@ DOC_FIELDS = (
     "model_version",
     "run_id",
     "created_at",
+    "current",
     "html_path",
     "json_path",
 )
@@ -70,12 +71,18 @@ def _records(data: dict) -> list[dict]:
     return out
 
 
-def export_text(db_url: str, fmt: str) -> str:
+def export_text(db_url: str, fmt: str, *, superseded: bool = False) -> str:
+    """The stored results as CSV or JSON text: one record per current document.
+
+    A file whose content changed between runs has one current document (its
+    latest content); ``superseded`` adds the earlier ones, marked
+    ``current: false``.
+    """
     if fmt not in FORMATS:
         raise DocscanError(f"unknown export format '{fmt}'; use one of {', '.join(FORMATS)}")
     db = ResultsDB.open(db_url, create=False)
     try:
-        data = db.export()
+        data = db.export(superseded=superseded)
     finally:
         db.close()
     records = _records(data)

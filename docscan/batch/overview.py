@@ -19,7 +19,7 @@ import datetime as _dt
 import hashlib
 import os
 import urllib.parse
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from markupsafe import Markup
 
@@ -34,6 +34,7 @@ STATUS_LABELS = {
     "analysed": "geanalyseerd",
     "skipped": "al in de database",
     "duplicate": "zelfde inhoud als een ander bestand",
+    "not_run": "niet verwerkt in deze run; het resultaat van een eerdere run",
 }
 SHORT_THEME_LABELS = {
     "strategie": "Strategie",
@@ -157,13 +158,18 @@ def build_context(result, documents: dict[str, dict], themes: dict[int, dict[str
                 "bars": [{"verdict": v, "w": round(100.0 * n[v] / total, 2), "n": n[v]} for v in VERDICTS],
             }
         )
+    # one trend per municipality, whatever its spelling's case or spacing ("Utrecht", "utrecht ")
     by_town: dict[str, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    spellings: dict[str, Counter] = defaultdict(Counter)
     for r in unique:
         if r["municipality"] and r["year"] != "":
-            by_town[r["municipality"]][int(r["year"])].append(r)
+            key = " ".join(r["municipality"].split()).casefold()
+            by_town[key][int(r["year"])].append(r)
+            spellings[key][" ".join(r["municipality"].split())] += 1
     trends = []
-    for town in sorted(by_town, key=str.casefold):
-        years = by_town[town]
+    for key in sorted(by_town):
+        years = by_town[key]
+        town = spellings[key].most_common(1)[0][0]
         if len(years) < 2:
             continue
         points = []
@@ -205,6 +211,7 @@ def build_context(result, documents: dict[str, dict], themes: dict[int, dict[str
             "failed": result.failed,
             "not_run": result.not_run,
             "stopped": result.stopped,
+            "interrupted": result.status in ("interrupted", "running"),
         },
         "run_id": result.run_id,
         "model": {"name": model_name, "version": model_version},

@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from ..config import load_config, settings_hash
-from ..errors import DocscanError, InputFileError
+from ..errors import BusyError, DocscanError, InputFileError
 from ..extract import file_sha256
 from ..io import atomic_writer
 from .db import ResultsDB, default_url
@@ -62,6 +62,7 @@ class ItemResult:
     json_path: str | None = None
     error: str | None = None
     error_type: str | None = None
+    exit_code: int | None = None  # of a failure: docscan's exit code for this kind of problem
     seconds: float = 0.0
     duplicate_of: str | None = None
 
@@ -77,6 +78,7 @@ class BatchResult:
     items: list[ItemResult]
     seconds: float
     stopped: bool = False  # stopped early by fail_fast
+    status: str = "running"  # finished, stopped (--fail-fast) or interrupted (Ctrl-C, a lost cluster, ...)
     workers: dict[str, int] = dataclasses.field(default_factory=dict)  # "host:pid" -> peak RSS bytes
     # seconds: prepare (inputs, hashes, lookups), start (executor start to first result),
     # analyse (executor start to last result), store (report files and rows, in this process), overview
@@ -149,13 +151,18 @@ class _DirLock:
             import fcntl
         except ImportError:  # pragma: no cover - not on Unix
             return self
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise InputFileError(
+                f"{os.path.dirname(self.path)}: cannot write in the output folder ({exc.strerror}); choose another --out"
+            ) from None
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(self.fd)
             self.fd = None
-            raise DocscanError(
+            raise BusyError(
                 f"{os.path.dirname(self.path)}: another docscan batch is writing to this folder; "
                 "wait for it to finish or choose another --out"
             ) from None
@@ -245,7 +252,7 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
     timings = result.timings
 
     def fail(it: ItemResult, error_type: str, message: str, exit_code: int = 1) -> None:
-        it.status, it.error_type, it.error = "failed", error_type, message
+        it.status, it.error_type, it.error, it.exit_code = "failed", error_type, message, exit_code
         db.record_error(
             run_id,
             path=it.path,
@@ -279,6 +286,7 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
         stored = db.find((i.sha256 for i in items if i.sha256), model_name, model_version)
         first: dict[str, ItemResult] = {}
         todo: list[ItemResult] = []
+        seen: list[int] = []  # stored documents found again: current at their path
         for it in items:
             if it.status != "pending" or stopped:
                 continue
@@ -305,8 +313,10 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
                     if row[k] != v
                 }
                 db.update_document(row["id"], **changes)
+                seen.append(row["id"])
             else:
                 todo.append(it)
+        db.mark_seen(seen, run_id)
         done += sum(1 for i in items if i.status in ("skipped", "duplicate"))
         report(done, total)
 
@@ -356,23 +366,30 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
                 ex.close(kill=True)
                 raise
             timings["analyse"] = time.perf_counter() - t_ex
-            ex.close(kill=stopped)
+            ex.close(kill=stopped)  # an interrupt while the workers exit kills them instead
         # 4. duplicates share the result of their first copy; the rest was not run
         for it in items:
             if it.status == "duplicate":
                 orig = next(i for i in items if i.path == it.duplicate_of)
                 if orig.status == "failed":
-                    fail(it, orig.error_type or "Error", f"{it.path}: same content as {orig.path}, which failed: {orig.error}")
+                    fail(
+                        it,
+                        orig.error_type or "Error",
+                        f"{it.path}: same content as {orig.path}, which failed: {orig.error}",
+                        orig.exit_code or 1,
+                    )
                 elif orig.status in ("analysed", "skipped"):
                     it.document_id, it.html_path, it.json_path = orig.document_id, orig.html_path, orig.json_path
                 else:
                     it.status = "not_run"
-            elif it.status == "pending":
-                it.status = "not_run"
         status = "stopped" if stopped else "finished"
     finally:
+        for it in items:
+            if it.status in ("pending", "duplicate") and it.document_id is None:
+                it.status = "not_run"
         result.seconds = time.perf_counter() - t0
         result.stopped = stopped
+        result.status = status
         result.workers = workers
         try:
             db.finish_run(
@@ -430,6 +447,7 @@ def _store(
         html_path=it.html_path,
         json_path=it.json_path,
         run_id=run_id,
+        seen_run_id=run_id,
         created_at=now(),
         seconds=round(float(outcome.get("seconds") or 0.0), 3),
     )

@@ -112,7 +112,7 @@ def work(task: Task, data: bytes | None = None) -> dict:
     import tempfile
 
     from .. import api
-    from ..errors import DocscanError
+    from ..errors import DocscanError, EncryptedPDFError
     from ..report import render_html, to_json
     from .rows import rows_from_analysis
 
@@ -144,7 +144,10 @@ def work(task: Task, data: bytes | None = None) -> dict:
             "model_version": score.model.version,
         }
     except DocscanError as exc:
-        out = {"ok": False, "error_type": type(exc).__name__, "message": str(exc), "exit_code": exc.exit_code}
+        message = str(exc)
+        if isinstance(exc, EncryptedPDFError):  # a batch has no --password: the file needs its own run
+            message = message.split("; ")[0] + "; analyse it on its own with 'docscan analyze FILE --password ...'"
+        out = {"ok": False, "error_type": type(exc).__name__, "message": message, "exit_code": exc.exit_code}
     except MemoryError:
         out = {
             "ok": False,
