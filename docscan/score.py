@@ -3,16 +3,18 @@
 The rules are explicit and configurable (``[score]`` in ``defaults.toml``)
 and the report's method section prints them:
 
-* **evidence**: a passage whose probability for the theme reaches the
-  model's tuned threshold; a **near miss** lies within ``near_miss_margin``
-  below it;
+* **evidence**: a passage of at least ``min_evidence_words`` words whose
+  probability for the theme reaches the model's tuned threshold; a **near
+  miss** lies within ``near_miss_margin`` below it;
 * **score** (0-100): ``100 * (1 - exp(-S / 2.5))`` with ``S`` the summed
   probability of the evidence plus a quarter of the near misses'; evidence
   from a single section counts for three quarters, so one lucky cluster
   cannot carry a theme;
 * **present**: at least ``present_min_passages`` evidence passages, in at
-  least ``present_min_locations`` different sections (or pages), and a score
-  of at least ``present_min_score``;
+  least ``present_min_locations`` chapters (headings of the first level on
+  which the passages differ, so a title over the whole document is not a
+  chapter; pages for passages without one), and a score of at least
+  ``present_min_score``;
 * **weak**: some evidence, or at least ``weak_min_near_misses`` near misses;
 * **missing**: neither;
 * **uncertain**: the verdict would change with one passage more or less,
@@ -125,8 +127,26 @@ def _evidence(p: Passage, prob: float, terms: Sequence[str]) -> Evidence:
     return Evidence(p.id, p.page, p.heading, p.kind, p.text, round(float(prob), 4), tuple(terms))
 
 
-def _location(p: Passage) -> str:
-    return p.heading[0] if p.heading else f"p{p.page}"
+def shared_heading_depth(passages: Sequence[Passage]) -> int:
+    """How many leading heading levels every headed passage shares (a title over the whole document).
+
+    A plan whose cover title heads every passage would otherwise count as a
+    single chapter, so one bold title line could turn "present" into "weak".
+    """
+    paths = [p.heading for p in passages if p.heading]
+    if not paths:
+        return 0
+    depth = 0
+    for level in zip(*paths):
+        if len(set(level)) != 1:
+            break
+        depth += 1
+    return depth
+
+
+def _location(p: Passage, skip: int = 0) -> str:
+    """The chapter of a passage: its first heading below the ``skip`` levels all passages share, else its page."""
+    return p.heading[skip] if len(p.heading) > skip else f"p{p.page}"
 
 
 def score_theme(
@@ -136,10 +156,14 @@ def score_theme(
     threshold: float,
     settings: dict,
     pages: int,
+    skip_headings: int = 0,
 ) -> ThemeScore:
     margin = float(settings["near_miss_margin"])
+    min_words = int(settings.get("min_evidence_words", 0))
     ev, near = [], []
     for p, pr in zip(passages, preds):
+        if min_words and len(p.text.split()) < min_words:
+            continue
         prob = pr.themes[theme]
         if prob >= threshold:
             ev.append(_evidence(p, prob, pr.evidence.get(theme, ())))
@@ -147,7 +171,7 @@ def score_theme(
             near.append((p, prob))
     ev.sort(key=lambda e: (-e.probability, e.page))
     by_id = {p.id: p for p in passages}
-    locations = {_location(by_id[e.passage_id]) for e in ev}
+    locations = {_location(by_id[e.passage_id], skip_headings) for e in ev}
     s = sum(e.probability for e in ev) + NEAR_MISS_WEIGHT * sum(prob for _, prob in near)
     score = 100.0 * (1.0 - math.exp(-s / SCORE_SCALE))
     if len(locations) <= 1:
@@ -276,9 +300,8 @@ def score_document(
     """
     from . import __version__
 
-    themes = tuple(
-        score_theme(t, passages, preds, float(meta["thresholds"][t]), settings, doc.pages) for t in THEMES
-    )
+    skip = shared_heading_depth(passages)  # a title over every passage is not a chapter
+    themes = tuple(score_theme(t, passages, preds, float(meta["thresholds"][t]), settings, doc.pages, skip) for t in THEMES)
     return DocumentScore(
         path=doc.path,
         name=os.path.basename(doc.path),

@@ -11,7 +11,7 @@ from docscan.types import MATURITY_CLASSES, THEMES, Passage, Prediction
 SETTINGS = load_config()["score"]
 
 
-def passage(i, page, section, text="tekst"):
+def passage(i, page, section, text="De gemeente werkt aan haar digitale koers."):
     return Passage(f"p{i}", page, (section,), "paragraph", text)
 
 
@@ -138,3 +138,34 @@ def test_generated_non_policy_document_scores_missing(tmp_path):
     pdfgen.simple_pdf(str(pdf), [paras, paras[::-1], paras[1:] + paras[:1]])
     s = analyze(pdf).score
     assert all(t.verdict == "missing" for t in s.themes), [(t.theme, t.verdict) for t in s.themes]
+
+
+def test_a_title_over_every_passage_is_not_a_chapter():
+    """The same plan with and without a cover title heading every passage gets the same verdicts."""
+    from docscan import model
+    from docscan.score import score_document, shared_heading_depth
+    from docscan.types import Document
+
+    meta = {**model.read_meta(model.resolve(None)), "thresholds": dict.fromkeys(THEMES, 0.5)}
+    chapters = [("1 Visie", 0.95), ("2 Dienstverlening", 0.9), ("3 Uitvoering", 0.92), ("3 Uitvoering", 0.1)]
+
+    def verdicts(title):
+        ps = [Passage(f"p{i}", i + 2, ((title,) if title else ()) + (ch,), "paragraph", "Wij kiezen een digitale koers voor iedereen.") for i, (ch, _) in enumerate(chapters)]
+        pr = [pred(i, p) for i, (_, p) in enumerate(chapters)]
+        doc = Document("plan.pdf", "0" * 64, 10, tuple(ps))
+        s = score_document(doc, ps, pr, meta, SETTINGS)
+        t = next(t for t in s.themes if t.theme == "strategie")
+        return t.verdict, t.sections, t.score
+
+    assert verdicts(None) == verdicts("Informatiebeleidsplan 2025-2028") == ("present", 3, verdicts(None)[2])
+    assert shared_heading_depth([passage(1, 1, "A"), passage(2, 2, "A")]) == 1
+    assert shared_heading_depth([passage(1, 1, "A"), passage(2, 2, "B")]) == 0
+
+
+def test_a_passage_of_a_few_words_is_never_evidence():
+    ps = [Passage("p0", 1, ("1 Agenda",), "paragraph", "Vaststelling agenda."),
+          Passage("p1", 2, ("2 Besluiten",), "paragraph", "De raad stelt de digitale strategie vast.")]
+    pr = [pred(0, 0.9), pred(1, 0.9)]
+    t = score_theme("strategie", ps, pr, 0.5, SETTINGS, 5)
+    assert [e.passage_id for e in t.evidence] == ["p1"]
+    assert {e.passage_id for e in score_theme("strategie", ps, pr, 0.5, {**SETTINGS, "min_evidence_words": 0}, 5).evidence} == {"p0", "p1"}

@@ -450,7 +450,8 @@ def _rules(settings: dict) -> list[dict]:
             {
                 "term": "Aanwezig",
                 "text": f"minstens {s['present_min_passages']} passages die als bewijs tellen, verspreid "
-                f"over minstens {s['present_min_locations']} verschillende hoofdstukken (het bovenste kopniveau), "
+                f"over minstens {s['present_min_locations']} verschillende hoofdstukken (het hoogste kopniveau waarop de passages "
+                "verschillen; een titel boven het hele document telt niet als hoofdstuk), "
                 f"en een themascore van minstens {s['present_min_score']} (op een schaal van 0 tot 100).",
             }
         )
@@ -464,6 +465,13 @@ def _rules(settings: dict) -> list[dict]:
             }
         )
     rules.append({"term": "Ontbreekt", "text": "geen passage die als bewijs telt en te weinig bijna-treffers."})
+    if "min_evidence_words" in s:
+        rules.append(
+            {
+                "term": "Korte passages",
+                "text": f"een passage van minder dan {s['min_evidence_words']} woorden telt niet als bewijs of bijna-treffer.",
+            }
+        )
     if "uncertainty_band" in s:
         rules.append(
             {
