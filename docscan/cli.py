@@ -431,8 +431,9 @@ def batch_cli(inputs, out_dir, db_url, jobs, executor, scheduler, force, fail_fa
         )
     if not quiet:
         click.echo(
-            f"{result.total} documents: {result.analysed} analysed, {result.skipped} already stored, "
-            f"{result.failed} failed" + (f", {result.not_run} not run (--fail-fast)" if result.not_run else "")
+            f"{result.total} documents: {result.analysed} analysed, {result.skipped - result.duplicates} already stored, "
+            + (f"{result.duplicates} with the same content as another file, " if result.duplicates else "")
+            + f"{result.failed} failed" + (f", {result.not_run} not run (--fail-fast)" if result.not_run else "")
             + f" in {result.seconds:.1f} s; database {result.db_url}",
             err=True,
         )

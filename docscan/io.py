@@ -9,6 +9,16 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 
+def _special(path: str) -> bool:
+    """``path`` exists and is not a regular file: /dev/null, /dev/stdout, a named pipe, a terminal."""
+    import stat
+
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[TextIO]:
     """Write to a temporary file beside ``path``, then rename it into place.
@@ -17,8 +27,18 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None
     on an exception the old file is left untouched. A file-system error
     (read-only, permission, disk full) is raised as an ``OSError`` that names
     ``path``, not the temporary file.
+
+    A symbolic link is followed, so the file it points to is replaced and the
+    link stays. A target that is not a regular file (``-o /dev/null``, a named
+    pipe) is written directly: renaming over it would replace the device with
+    a plain file.
     """
     path = os.fspath(path)
+    if _special(path):
+        with open(path, mode, encoding=encoding if "b" not in mode else None) as fh:
+            yield fh
+        return
+    path = os.path.realpath(path) if os.path.islink(path) else path
     directory = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(directory, exist_ok=True)
@@ -47,10 +67,13 @@ def atomic_write_all(files: list[tuple[str | os.PathLike, str]]) -> None:
     all of them are complete are they renamed into place. A failure on the
     way (a read-only folder, a full disk) leaves every old file untouched.
     """
+    direct = [(os.fspath(p), text) for p, text in files if _special(os.fspath(p))]  # /dev/null and the like
+    files = [(p, text) for p, text in files if not _special(os.fspath(p))]
     done: list[tuple[str, str]] = []  # (temporary file, target)
     try:
         for path, text in files:
             path = os.fspath(path)
+            path = os.path.realpath(path) if os.path.islink(path) else path
             directory = os.path.dirname(os.path.abspath(path))
             try:
                 os.makedirs(directory, exist_ok=True)
@@ -73,6 +96,9 @@ def atomic_write_all(files: list[tuple[str | os.PathLike, str]]) -> None:
         raise
     for tmp, path in done:
         os.replace(tmp, path)
+    for path, text in direct:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:

@@ -983,3 +983,13 @@ def test_a_municipality_has_one_trend_whatever_the_case_or_spacing_of_its_name(t
     ctx = build_context(result, docs, themes, "docscan-nl", "1")
     assert [(t["name"], [p["year"] for p in t["points"]]) for t in ctx["trends"]] == [("Utrecht", [2019, 2021, 2023])]
     assert [p["mean"] for p in ctx["trends"][0]["points"]] == [40.0, 60.0, 80.0]
+
+
+def test_copies_in_one_batch_are_counted_as_copies_not_as_stored(good_dir, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(good_dir / "alpha.pdf", src / "a.pdf")
+    shutil.copy(good_dir / "alpha.pdf", src / "b.pdf")
+    res = invoke("batch", src, "--out", tmp_path / "out", "--jobs", "1")
+    assert res.exit_code == 0
+    assert "2 documents: 1 analysed, 0 already stored, 1 with the same content as another file, 0 failed in " in res.output

@@ -205,3 +205,32 @@ def test_a_missing_input_is_exit_3_for_every_command(runner, tmp_path, args):
     result = runner.invoke(cli.main, [a.format(m=missing, t=tmp_path) for a in args])
     assert result.exit_code == EXIT_INPUT, result.output
     assert result.output.startswith(f"Error: {missing}") and result.output.count("\n") == 1
+
+
+def test_writing_to_a_pipe_or_through_a_link_keeps_the_pipe_and_the_link(runner, layout_pdf, tmp_path):
+    """-o /dev/null must not replace the device with a file (as a rename would, for root); a named pipe stands in for it."""
+    import os
+    import stat
+    import threading
+
+    from docscan.io import atomic_write_all, atomic_writer
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    result = runner.invoke(cli.main, ["extract", str(layout_pdf[0]), "-q", "-o", str(fifo)])
+    reader.join(timeout=30)
+    assert result.exit_code == 0 and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got and json.loads(got[0].splitlines()[0])["id"]
+
+    real = tmp_path / "real.html"
+    real.write_text("old")
+    link = tmp_path / "link.html"
+    link.symlink_to(real)
+    with atomic_writer(link) as fh:
+        fh.write("new")
+    assert link.is_symlink() and real.read_text() == "new"
+    atomic_write_all([(link, "newer"), (tmp_path / "other.json", "{}")])
+    assert link.is_symlink() and real.read_text() == "newer"

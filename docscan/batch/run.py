@@ -100,6 +100,11 @@ class BatchResult:
         return self._n("skipped", "duplicate")
 
     @property
+    def duplicates(self) -> int:
+        """Files whose content is another input's (counted in ``skipped``)."""
+        return self._n("duplicate")
+
+    @property
     def failed(self) -> int:
         return self._n("failed")
 
