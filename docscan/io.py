@@ -19,6 +19,22 @@ def _special(path: str) -> bool:
         return False
 
 
+def _temp_beside(path: str) -> tuple[int, str, str]:
+    """``(fd, temporary file, target)``: a new hidden file in the target's folder (made if missing).
+
+    The target is ``path`` with a symbolic link followed, so the link survives
+    the rename. Errors name ``path``.
+    """
+    target = os.path.realpath(path) if os.path.islink(path) else path
+    directory = os.path.dirname(os.path.abspath(target))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, path) from None
+    return fd, tmp, target
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[TextIO]:
     """Write to a temporary file beside ``path``, then rename it into place.
@@ -38,13 +54,7 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None
         with open(path, mode, encoding=encoding if "b" not in mode else None) as fh:
             yield fh
         return
-    path = os.path.realpath(path) if os.path.islink(path) else path
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, path) from None
+    fd, tmp, path = _temp_beside(path)
     try:
         with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None) as fh:
             yield fh
@@ -72,14 +82,7 @@ def atomic_write_all(files: list[tuple[str | os.PathLike, str]]) -> None:
     done: list[tuple[str, str]] = []  # (temporary file, target)
     try:
         for path, text in files:
-            path = os.fspath(path)
-            path = os.path.realpath(path) if os.path.islink(path) else path
-            directory = os.path.dirname(os.path.abspath(path))
-            try:
-                os.makedirs(directory, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-            except OSError as exc:
-                raise OSError(exc.errno, exc.strerror, path) from None
+            fd, tmp, path = _temp_beside(os.fspath(path))
             done.append((tmp, path))
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
