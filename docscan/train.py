@@ -26,7 +26,7 @@ import numpy as np
 
 from . import corpus as corpus_mod
 from .classify import EMPTY, LinearModel, SpacyModel, lemma_texts
-from .errors import ConfigError, CorpusError, ModelError
+from .errors import ConfigError, CorpusError, DocscanError, ModelError
 from .features import Featurizer, idf, tfidf
 from .io import atomic_writer
 from .model import META_VERSION, library_versions
@@ -371,6 +371,19 @@ def read_previous(out: str) -> dict | None:
     return prev
 
 
+def _default_model_meta(out: str) -> dict | None:
+    """The meta.json of the default model, when ``out`` is another folder (None if there is none)."""
+    from . import model as model_dir
+
+    try:
+        default = model_dir.resolve(None)
+    except DocscanError:
+        return None
+    if os.path.realpath(default) == os.path.realpath(out):
+        return None
+    return read_previous(default)
+
+
 def load_heldout(corpus: str, heldout: str | None) -> tuple[str, list[corpus_mod.Example]] | None:
     """The held-out split (default ``<corpus>/heldout/``) as (path, examples), or None if there is none."""
     path = heldout if heldout is not None else os.path.join(corpus, "heldout") if os.path.isdir(corpus) else None
@@ -452,7 +465,7 @@ def train(
         heldout_metrics = evaluate_model(final, best.thresholds, best.stance, held_data)
         say(f"held-out test split: {heldout_n} passages evaluated")
 
-    previous = read_previous(out)
+    previous = read_previous(out) or _default_model_meta(out)  # a new --out is compared with the model in use
     meta = {
         "meta_version": META_VERSION,
         "name": name,

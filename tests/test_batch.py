@@ -185,6 +185,17 @@ def test_inputs_folders_files_and_manifest(corpus_dir, tmp_path):
     assert merged["alpha.pdf"].municipality == "Lindewaard" and len(merged) == 7
 
 
+def test_linked_folders_are_followed_once_and_cannot_loop(corpus_dir, tmp_path):
+    top = tmp_path / "plans"
+    top.mkdir()
+    shutil.copy(corpus_dir / "alpha.pdf", top / "alpha.pdf")
+    (top / "share").symlink_to(corpus_dir / "sub")  # a share linked into the tree
+    (top / "loop").symlink_to(top)  # a link back up
+    (top / "again").symlink_to(corpus_dir / "sub")  # the same share twice
+    names = sorted(d.name for d in collect_inputs([top]))
+    assert names == ["alpha.pdf", "empty.pdf", "gamma.pdf", "locked.pdf"]
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

@@ -117,6 +117,13 @@ def test_train_reports_change_against_previous_model(small_model, tmp_path):
     assert len(row.split()) == 7  # label P R F1 support before change
 
 
+def test_a_model_trained_into_a_new_folder_is_compared_with_the_default_model(small_model):
+    _, res = small_model
+    shipped = json.loads((SHIPPED / "meta.json").read_text())
+    assert res.previous["name"] == shipped["name"] and res.previous["corpus"]["passages"] == shipped["corpus"]["passages"]
+    assert res.changes["strategie"]["before"] == shipped["cv"]["per_label"]["strategie"]["f1"]
+
+
 # ------------------------------------------------------------ safe loading
 
 

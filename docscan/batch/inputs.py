@@ -53,9 +53,20 @@ class InputDoc:
 
 
 def _pdfs_in(folder: str) -> list[str]:
+    """The PDFs under ``folder``, recursively, in name order; hidden files and folders are skipped.
+
+    Linked folders are followed (a share mounted into the tree), each real
+    folder once, so a link back up the tree cannot loop.
+    """
     found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in seen)
         for f in sorted(files):
             if f.lower().endswith(".pdf") and not f.startswith("."):
                 found.append(os.path.join(root, f))
