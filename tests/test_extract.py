@@ -327,3 +327,37 @@ def test_table_of_contents_is_skipped_but_line_numbered_text_is_kept(example_pdf
     assert not any(p.heading and p.heading[-1] == "Inhoud" for p in doc.passages)
     transcript = extract(require_shared(ROBUST / "scotus-transcript-p1.pdf"))
     assert "IN THE SUPREME COURT OF THE UNITED STATES" in full_text(transcript)
+
+
+def test_unnumbered_chapters_sit_beside_numbered_ones_and_a_title_keeps_its_years(tmp_path):
+    """A cover title, "Voorwoord" and "Bijlage 1" in the chapter style: each a chapter, not nested under the cover
+    or under the last subsection; the year span on the title's second line stays part of the title."""
+    import pdfgen
+    from conftest import require_font
+
+    require_font()
+    pdf = pdfgen._pdf()
+    body = [f"Zin {i} over het werk van de gemeente en haar inwoners in deze paragraaf." for i in range(1, 5)]
+    pdf.add_page()
+    pdfgen._lines(pdf, 80, 300, ["Informatiebeleidsplan", "2025-2028"], size=28, pitch=34, style="B")
+    pdfgen._lines(pdf, 80, 400, ["Gemeente Proefdorp"], size=20, style="B")
+    pages = [
+        [("Voorwoord", 16), *body],
+        [("1 Inleiding", 16), ("1.1 Aanleiding", 12), *body, ("1.2 Doel", 12), *body],
+        [("Bijlage 1 Begrippen", 16), *body],
+    ]
+    for content in pages:
+        pdf.add_page()
+        y = 80
+        for item in content:
+            text, size = item if isinstance(item, tuple) else (item, 10)
+            y = pdfgen._lines(pdf, 56, y, [text], size=size, pitch=size * 1.4, style="B" if size > 10 else "") + 6
+    path = tmp_path / "plan.pdf"
+    pdf.output(str(path))
+    doc = extract(path)
+    heads = {p.text: p.heading for p in doc.passages if p.kind == "heading"}
+    assert "Informatiebeleidsplan 2025-2028" in heads  # one heading, years included
+    assert heads["Voorwoord"] == () and heads["1 Inleiding"] == () and heads["Bijlage 1 Begrippen"] == ()
+    assert heads["1.2 Doel"] == ("1 Inleiding",)
+    last = [p for p in doc.passages if p.kind == "paragraph"][-1]
+    assert last.heading == ("Bijlage 1 Begrippen",)

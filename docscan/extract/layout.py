@@ -250,8 +250,28 @@ def body_style(pages: list[PageText]) -> tuple[float, bool]:
     return size, total > 0 and bold > 0.5 * total
 
 
-def _heading_level(seg: Segment, body: float, sizes: list[float]) -> int:
-    """0 = not a heading; 1 = top level, larger numbers go deeper."""
+def numbered_levels(segs: list[Segment], body: float) -> dict[tuple[int, bool], int]:
+    """The level that numbered headings ("3", "3.2") of each style (rounded size, bold) have.
+
+    An unnumbered heading in the same style ("Voorwoord", "Bijlage 1") is at
+    the same level as the numbered chapters beside it, whatever the cover
+    page's larger title lines are.
+    """
+    votes: dict[tuple[int, bool], Counter] = defaultdict(Counter)
+    for s in segs:
+        m = _HEADING_NUM.match(s.text)
+        if m and (s.size >= body * 1.12 or s.bold) and 0 < word_count(s.text) <= 18:
+            votes[(round(s.size), s.bold)][min(6, m.group(1).count(".") + 1)] += 1
+    return {style: c.most_common(1)[0][0] for style, c in votes.items()}
+
+
+def _heading_level(seg: Segment, body: float, sizes: list[float], styles: dict[tuple[int, bool], int] | None = None) -> int:
+    """0 = not a heading; 1 = top level, larger numbers go deeper.
+
+    ``styles`` (from :func:`numbered_levels`) places unnumbered headings at
+    the level of numbered headings of the same style; one larger than every
+    numbered chapter (a cover title) is top level too.
+    """
     text = seg.text
     words = word_count(text)
     if words == 0 or words > 18 or len(text) > 140:
@@ -266,6 +286,13 @@ def _heading_level(seg: Segment, body: float, sizes: list[float]) -> int:
     m = _HEADING_NUM.match(text)
     if m and (bigger or seg.bold):
         return min(6, m.group(1).count(".") + 1)
+    if styles:
+        style = (round(seg.size), seg.bold)
+        if style in styles:
+            return styles[style]
+        top = [size for (size, _bold), level in styles.items() if level == 1]
+        if top and seg.size > max(top):
+            return 1
     if bigger:
         # rank among the larger sizes seen in the document
         ranked = [s for s in sizes if s >= body * 1.12]
@@ -284,6 +311,7 @@ def build_passages(
 ) -> list[Passage]:
     """Turn an ordered flow of lines and tables into passages."""
     sizes = sorted({round(it.seg.size) for it in flow if it.kind == "line"}, reverse=True)
+    styles = numbered_levels([it.seg for it in flow if it.kind == "line"], body)
     blocks: list[_Block] = []
     cur: _Block | None = None
     prev: Segment | None = None
@@ -298,7 +326,9 @@ def build_passages(
             blocks.append(_Block("table", [s], rows=it.rows))
             prev = None
             continue
-        level = _heading_level(s, body, sizes)
+        level = _heading_level(s, body, sizes, styles)
+        if not level and cur and cur.kind == "heading" and prev and _heading_goes_on(prev, s):
+            level = cur.level  # "2025-2028" under a title line: no letters, but the same heading
         if level:
             # consecutive heading lines of the same style form one heading
             if cur and cur.kind == "heading" and prev and prev.page == s.page and abs(prev.size - s.size) < 0.6 \
@@ -325,6 +355,14 @@ def build_passages(
         if b.kind != "table":
             b.text = _join_lines(b.lines)
     return _to_passages(blocks, max_words=max_words, target_words=target_words, id_prefix=id_prefix)
+
+
+def _heading_goes_on(prev: Segment, s: Segment) -> bool:
+    """A line right below a heading line, in its style, that is too plain to be a heading alone (a year span)."""
+    return (
+        prev.page == s.page and abs(prev.size - s.size) < 0.6 and prev.bold == s.bold
+        and 0 <= s.top - prev.bottom < 0.9 * s.height and len(s.text) <= 40 and not s.text.endswith((".", ",", ";"))
+    )
 
 
 def _unbold(s: Segment) -> Segment:
