@@ -605,3 +605,24 @@ def test_evaluation_page(tmp_path):
     write_evaluation(result, tmp_path / "eval.html")
     assert (tmp_path / "eval.html").read_text(encoding="utf-8") == out
     assert "<table" in render_evaluation({})  # tolerant of a sparse result
+
+
+def test_warnings_in_the_dutch_report_are_dutch():
+    from docscan import model, nlp
+    from docscan.report.render import dutch_warning
+
+    english = ["The municipality is working on a new digital strategy for residents and businesses in the region."] * 4
+    _, lang_warning = nlp.language_warning(english)
+    versions = model.check_versions({"library_versions": {"numpy": "0.1.0"}})
+    produced = [lang_warning, *versions, "page 3: OCR failed (timeout)", "the PDF was damaged and has been repaired with ghostscript; check the result",
+                "2 page(s) are scanned images and were skipped (Tesseract is not installed)"]
+    dutch = [dutch_warning(w) for w in produced]
+    assert dutch[0].startswith("Het document lijkt in het Engels geschreven, niet in het Nederlands.")
+    assert dutch[1].startswith("Het model is getraind met numpy 0.1.0, deze installatie heeft ")
+    assert dutch[2:] == [
+        "Pagina 3: tekstherkenning (OCR) is mislukt (timeout); die pagina telt niet mee.",
+        "De PDF was beschadigd en is met Ghostscript hersteld; controleer of de tekst compleet is.",
+        "2 pagina('s) zijn gescande afbeeldingen zonder tekst en zijn overgeslagen; installeer Tesseract met Nederlands "
+        "of gebruik --ocr auto om ze mee te nemen.",
+    ]
+    assert dutch_warning("iets anders") == "iets anders"

@@ -11,7 +11,7 @@ import datetime as _dt
 import functools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -524,6 +524,44 @@ def _context(score: DocumentScore) -> list[dict]:
     return out
 
 
+LANGUAGES_NL = {"en": "Engels", "de": "Duits", "fr": "Frans", "fy": "Fries", "af": "Afrikaans", "es": "Spaans", "it": "Italiaans"}
+# docscan's warnings (English on the command line, in the JSON) as the Dutch report says them
+_WARNINGS_NL: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
+    (
+        re.compile(r"the document appears to be in .* \((?P<lang>[a-z]+), p=[0-9.]+\), not Dutch"),
+        lambda m: f"Het document lijkt in het {LANGUAGES_NL.get(m['lang'], m['lang'])} geschreven, niet in het Nederlands. "
+        "De modellen zijn op Nederlandse tekst getraind: de oordelen in dit rapport zeggen over dit document weinig.",
+    ),
+    (
+        re.compile(r"the PDF was damaged and has been repaired with ghostscript"),
+        lambda m: "De PDF was beschadigd en is met Ghostscript hersteld; controleer of de tekst compleet is.",
+    ),
+    (
+        re.compile(r"page (?P<page>\d+): OCR failed \((?P<why>.*)\)$"),
+        lambda m: f"Pagina {m['page']}: tekstherkenning (OCR) is mislukt ({m['why']}); die pagina telt niet mee.",
+    ),
+    (
+        re.compile(r"(?P<n>\d+) page\(s\) are scanned images and were skipped"),
+        lambda m: f"{m['n']} pagina('s) zijn gescande afbeeldingen zonder tekst en zijn overgeslagen; "
+        "installeer Tesseract met Nederlands of gebruik --ocr auto om ze mee te nemen.",
+    ),
+    (
+        re.compile(r"model trained with (?P<lib>\S+) (?P<was>\S+), running (?P<now>\S+);"),
+        lambda m: f"Het model is getraind met {m['lib']} {m['was']}, deze installatie heeft {m['now']}; "
+        "train het model opnieuw als de uitkomsten vreemd lijken.",
+    ),
+]
+
+
+def dutch_warning(warning: str) -> str:
+    """The Dutch text of one of docscan's warnings for the report; an unknown warning is shown as it is."""
+    for pattern, say in _WARNINGS_NL:
+        m = pattern.search(warning)
+        if m:
+            return say(m)
+    return warning
+
+
 def build_context(score: DocumentScore, max_evidence: int = 6) -> dict:
     """Everything the template needs, as plain data."""
     check_score(score)
@@ -582,7 +620,7 @@ def build_context(score: DocumentScore, max_evidence: int = 6) -> dict:
             "language": score.language,
             "sha256": score.sha256,
         },
-        "warnings": list(score.warnings),
+        "warnings": [dutch_warning(w) for w in score.warnings],
         "created": score.created,
         "created_text": nl_date(score.created),
         "version": score.docscan_version,
