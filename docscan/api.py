@@ -198,11 +198,11 @@ def check_outputs(source: str | os.PathLike, *outputs: tuple[str, str | os.PathL
     ``None`` and ``-`` (standard output) are skipped.
     """
     from .errors import UsageError
-    from .io import _special, same_file
+    from .io import is_special_file, same_file
 
     seen: list[tuple[str, str]] = []
     for option, path in outputs:
-        if path is None or os.fspath(path) == "-" or _special(os.fspath(path)):  # /dev/null may take both
+        if path is None or os.fspath(path) == "-" or is_special_file(os.fspath(path)):  # /dev/null may take both
             continue
         if same_file(path, source):
             raise UsageError(f"{path}: {option} names the input file itself, which would be overwritten; choose another {option}")

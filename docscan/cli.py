@@ -40,17 +40,15 @@ def handle_errors(func):
             raise DocscanClickError("interrupted; work already written is kept", EXIT_INTERRUPTED) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except OSError as exc:
-            if exc.filename is None or os.environ.get("DOCSCAN_DEBUG"):
-                raise
-            # a file system refusing a read or write (permissions, read-only, disk full): the user can act on it
-            raise DocscanClickError(
-                f"{exc.filename}: {exc.strerror or exc}; check the path, its permissions and the free disk space",
-                EXIT_INPUT,
-            ) from None
         except Exception as exc:  # the last line of defence against tracebacks
             if os.environ.get("DOCSCAN_DEBUG"):
                 raise
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # a file system refusing a read or write (permissions, read-only, disk full): the user can act on it
+                raise DocscanClickError(
+                    f"{exc.filename}: {exc.strerror or exc}; check the path, its permissions and the free disk space",
+                    EXIT_INPUT,
+                ) from None
             raise DocscanClickError(
                 f"unexpected failure: {type(exc).__name__}: {exc} (set DOCSCAN_DEBUG=1 for details and please report it)",
                 EXIT_UNEXPECTED,
@@ -232,9 +230,9 @@ def corpus_stats_cli(path, as_json):
 @click.option("--corpus", "corpus_path", default="corpus", show_default=True, type=click.Path(path_type=str), help="Corpus folder or JSONL file.")
 @click.option("--out", type=click.Path(path_type=str), help="Model directory to write (default: models/<default model name>).")
 @click.option("--family", "families", multiple=True, type=click.Choice(["sklearn", "spacy"]), help="Model families to compare (default: both).")
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(min=2), help="Cross-validation folds.")
+@click.option("--folds", default=5, show_default=True, type=int, help="Cross-validation folds (at least 2).")
 @click.option("--seed", default=0, show_default=True, help="Random seed (training is deterministic).")
-@click.option("--limit", type=click.IntRange(min=1), help="Train on a deterministic subset of this many passages (for quick trials).")
+@click.option("--limit", type=int, help="Train on a deterministic subset of this many passages (for quick trials).")
 @click.option("-q", "--quiet", is_flag=True, help="Only print the result table.")
 @handle_errors
 def train_cli(corpus_path, out, families, folds, seed, limit, quiet):

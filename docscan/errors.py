@@ -47,9 +47,17 @@ class CorruptPDFError(DocscanError):
 
 
 class EncryptedPDFError(DocscanError):
-    """The PDF needs a password, or the given password is wrong."""
+    """The PDF needs a password, or the given password is wrong.
+
+    ``problem`` is the message without the advice, for callers that advise
+    otherwise (a batch has no ``--password``).
+    """
 
     exit_code = EXIT_ENCRYPTED
+
+    def __init__(self, problem: str, advice: str = "pass its password with --password"):
+        super().__init__(f"{problem}; {advice}")
+        self.problem = problem
 
 
 class NoTextError(DocscanError):

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 
-def _special(path: str) -> bool:
+def is_special_file(path: str) -> bool:
     """``path`` exists and is not a regular file: /dev/null, /dev/stdout, a named pipe, a terminal."""
     import stat
 
@@ -50,7 +50,7 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None
     a plain file.
     """
     path = os.fspath(path)
-    if _special(path):
+    if is_special_file(path):
         with open(path, mode, encoding=encoding if "b" not in mode else None) as fh:
             yield fh
         return
@@ -77,8 +77,8 @@ def atomic_write_all(files: list[tuple[str | os.PathLike, str]]) -> None:
     all of them are complete are they renamed into place. A failure on the
     way (a read-only folder, a full disk) leaves every old file untouched.
     """
-    direct = [(os.fspath(p), text) for p, text in files if _special(os.fspath(p))]  # /dev/null and the like
-    files = [(p, text) for p, text in files if not _special(os.fspath(p))]
+    direct = [(os.fspath(p), text) for p, text in files if is_special_file(os.fspath(p))]  # /dev/null and the like
+    files = [(p, text) for p, text in files if not is_special_file(os.fspath(p))]
     done: list[tuple[str, str]] = []  # (temporary file, target)
     try:
         for path, text in files:

@@ -234,3 +234,22 @@ def test_writing_to_a_pipe_or_through_a_link_keeps_the_pipe_and_the_link(runner,
     assert link.is_symlink() and real.read_text() == "new"
     atomic_write_all([(link, "newer"), (tmp_path / "other.json", "{}")])
     assert link.is_symlink() and real.read_text() == "newer"
+
+
+def test_an_os_error_without_a_file_name_is_an_unexpected_failure_not_a_traceback(runner, layout_pdf, monkeypatch):
+    import errno
+
+    from docscan import api
+
+    def broken(*args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(api, "extract_document", broken)
+    result = runner.invoke(cli.main, ["extract", str(layout_pdf[0]), "-q"])
+    assert result.exit_code == 1 and not isinstance(result.exception, OSError)
+    assert result.output.startswith("Error: unexpected failure: OSError: [Errno 5] Input/output error")
+
+
+def test_train_options_are_checked_by_the_library_with_a_one_line_message(runner, tmp_path):
+    result = runner.invoke(cli.main, ["train", "--folds", "1", "--out", str(tmp_path / "m")])
+    assert (result.exit_code, result.output) == (2, "Error: --folds must be a whole number of at least 2, not 1; use 2 or more folds\n")

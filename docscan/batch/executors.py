@@ -101,8 +101,9 @@ def stop_fork_server() -> None:
     Used when a batch is interrupted or stopped: a worker that the server
     has yet to fork (the server may still be preloading) or that is half-way
     through its start is not in the pool's list, and left alone it would
-    print a traceback once this process's semaphores are gone. Killing the
-    server first means no such worker is forked at all. Children are found
+    print a traceback once this process's semaphores are gone. The server is
+    stopped (SIGSTOP) first, so it forks nothing more while its children are
+    found and killed, and then killed itself. Children are found
     in ``/proc`` (Linux); elsewhere only the server is stopped.
     """
     import signal
@@ -113,7 +114,8 @@ def stop_fork_server() -> None:
     if pid is None:
         return
     try:
-        os.kill(pid, signal.SIGKILL)
+        # stopped, it forks no more, and its children stay its children (a killed server's are handed to init)
+        os.kill(pid, signal.SIGSTOP)
     except OSError:  # already gone
         pass
     if os.path.isdir("/proc"):
@@ -127,6 +129,10 @@ def stop_fork_server() -> None:
                     os.kill(int(entry), signal.SIGKILL)
             except (OSError, ValueError, IndexError):  # gone meanwhile
                 continue
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:  # already gone
+        pass
     stop = getattr(server, "_stop", None)  # reaps the server and resets multiprocessing's record of it
     if stop is not None:
         try:

@@ -372,7 +372,7 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
                 raise
             timings["analyse"] = time.perf_counter() - t_ex
             ex.close(kill=stopped)  # an interrupt while the workers exit kills them instead
-        # 4. duplicates share the result of their first copy; the rest was not run
+        # 4. duplicates share the result of their first copy (the rest becomes "not_run" below)
         for it in items:
             if it.status == "duplicate":
                 orig = next(i for i in items if i.path == it.duplicate_of)
@@ -385,8 +385,6 @@ def _run(db, docs, inputs, out_dir, cfg, model_path, meta, jobs, executor, sched
                     )
                 elif orig.status in ("analysed", "skipped"):
                     it.document_id, it.html_path, it.json_path = orig.document_id, orig.html_path, orig.json_path
-                else:
-                    it.status = "not_run"
         status = "stopped" if stopped else "finished"
     finally:
         for it in items:

@@ -146,7 +146,7 @@ def work(task: Task, data: bytes | None = None) -> dict:
     except DocscanError as exc:
         message = str(exc)
         if isinstance(exc, EncryptedPDFError):  # a batch has no --password: the file needs its own run
-            message = message.split("; ")[0] + "; analyse it on its own with 'docscan analyze FILE --password ...'"
+            message = f"{exc.problem}; analyse it on its own with 'docscan analyze FILE --password ...'"
         out = {"ok": False, "error_type": type(exc).__name__, "message": message, "exit_code": exc.exit_code}
     except MemoryError:
         out = {

@@ -54,10 +54,8 @@ def open_pdfium(path: str, password: str | None = None):
         code = getattr(exc, "err_code", None)
         if code in (_ERR_PASSWORD, _ERR_SECURITY):
             if password:
-                raise EncryptedPDFError(f"{path}: the password is wrong; check it and pass it with --password") from None
-            raise EncryptedPDFError(
-                f"{path}: the PDF is encrypted; pass its password with --password"
-            ) from None
+                raise EncryptedPDFError(f"{path}: the password is wrong", "check it and pass it with --password") from None
+            raise EncryptedPDFError(f"{path}: the PDF is encrypted") from None
         if code == _ERR_FILE:
             raise InputFileError(f"{path}: cannot be read; check that the file is accessible") from None
     repaired = repair_with_ghostscript(path, password)
