@@ -714,7 +714,7 @@ def test_a_dying_worker_fails_only_its_own_document(tmp_path):
 
 
 PROBE = r"""
-import json, multiprocessing, os, sys
+import json, multiprocessing, os, signal, sys
 from docscan import model
 from docscan.batch import executors
 from docscan.batch.worker import Task
@@ -726,7 +726,8 @@ def probe(task):
 
     loaded = [m for m in ("spacy", "sqlalchemy", "pypdfium2", "jinja2") if m in sys.modules]
     return {"ok": True, "pid": os.getpid(), "ppid": os.getppid(), "error": preload.ERROR, "inherited": inherited,
-            "warmed": sorted(map(str, worker._warmed)), "loaded": loaded, "seconds": 0.0, "peak_rss": 0}
+            "warmed": sorted(map(str, worker._warmed)), "loaded": loaded, "seconds": 0.0, "peak_rss": 0,
+            "ignores_ctrl_c": signal.getsignal(signal.SIGINT) == signal.SIG_IGN}
 
 
 if __name__ == "__main__":
@@ -737,7 +738,8 @@ if __name__ == "__main__":
     finally:
         ex.close()
     server = multiprocessing.forkserver._forkserver._forkserver_pid
-    print(json.dumps({"outcomes": out, "server": server, "me": os.getpid(), "model": path, "spacy_here": "spacy" in sys.modules}))
+    print(json.dumps({"outcomes": out, "server": server, "me": os.getpid(), "model": path, "spacy_here": "spacy" in sys.modules,
+                      "ctrl_c_here": signal.getsignal(signal.SIGINT) is signal.default_int_handler}))
 """
 
 
@@ -754,7 +756,9 @@ def test_pool_workers_are_forked_warm_from_a_preloading_fork_server(tmp_path):
         assert o["inherited"] and o["error"] is None
         assert o["warmed"] == [data["model"]]  # the model and the warm-up document were done before the fork
         assert o["loaded"] == ["spacy", "pypdfium2", "jinja2"]  # no SQLAlchemy: workers never touch the database
+        assert o["ignores_ctrl_c"]  # inherited from the server: the batch process alone handles Ctrl-C
     assert data["spacy_here"] is False  # the batch process itself stays light
+    assert data["ctrl_c_here"]  # and gets its Ctrl-C handler back after starting the server
 
 
 # ------------------------------------------------------------------ Dask
